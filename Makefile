@@ -1,0 +1,52 @@
+# K-Means from Scratch: every command a reader, author or CI needs.
+#   make book     build the website strictly (executes every notebook)
+#   make test     unit tests + nbval (strict) over every notebook
+#   make execute  re-execute the notebooks in place (authors, before committing)
+#   make bench    speed/memory comparisons against scikit-learn
+SHELL   := /bin/bash
+PYTHON  ?= $(shell command -v python3.11 || command -v python3)
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+# Same hash seed and backend everywhere, so a fresh run prints what was committed.
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: all venv book test unit execute bench lint site-test clean
+
+all: test book
+
+# The virtualenv is rebuilt whenever the pins (or kmlib's packaging) change.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests book \
+	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+# Checks on the built website (run after `make book`; CI requires the site).
+site-test: $(STAMP)
+	KMLIB_REQUIRE_SITE=1 $(BIN)/python -m pytest tests/test_site.py
+
+execute: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py book/*.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check kmlib tests benchmarks tools
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis
