@@ -1,0 +1,309 @@
+"""Specification of kmlib.distance (Chapter 1)."""
+
+from __future__ import annotations
+
+import math
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.datasets import load_digits, load_iris
+from sklearn.metrics.pairwise import euclidean_distances
+
+from kmlib import euclidean, nearest, pairwise_sq_dists
+from kmlib import distance as distance_module
+
+# Coordinates of moderate size, so that the GEMM identity's rounding error is
+# far below the tolerances used (Chapter 1 studies the large-coordinate case).
+coords = st.floats(min_value=-100, max_value=100, allow_nan=False, allow_infinity=False)
+
+
+def point_sets(max_rows=30, max_dim=5):
+    """Pairs (X, C) of 2-D float arrays with the same number of columns."""
+    return st.integers(1, max_dim).flatmap(
+        lambda d: st.tuples(
+            arrays(np.float64, st.tuples(st.integers(1, max_rows), st.just(d)), elements=coords),
+            arrays(np.float64, st.tuples(st.integers(1, 8), st.just(d)), elements=coords),
+        )
+    )
+
+
+def direct_sq_dists(X, C):
+    """The definition, by broadcasting: fine for the small arrays of the tests."""
+    X, C = np.asarray(X, float), np.asarray(C, float)
+    return ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+
+
+# --- worked examples (the ones the book quotes) -------------------------------
+
+
+def test_euclidean_worked_example_2d_is_sqrt_13():
+    assert euclidean([3, 4], [5, 1]) == pytest.approx(math.sqrt(13), rel=1e-15)
+
+
+def test_euclidean_worked_example_3d_is_sqrt_14():
+    assert euclidean([3, 4, 2], [5, 1, 1]) == pytest.approx(math.sqrt(14), rel=1e-15)
+
+
+def test_euclidean_returns_python_float():
+    assert type(euclidean(np.array([0.0]), np.array([1.0]))) is float
+
+
+def test_pairwise_sq_dists_small_example():
+    D = pairwise_sq_dists([[0, 0], [3, 4]], [[0, 0], [3, 0]])
+    np.testing.assert_array_equal(D, [[0, 9], [25, 16]])
+    assert D.dtype == np.float64
+
+
+def test_nearest_small_example():
+    labels, sq = nearest([[0, 0], [3, 4], [1, 0]], [[0, 0], [3, 3]])
+    np.testing.assert_array_equal(labels, [0, 1, 0])
+    np.testing.assert_array_equal(sq, [0, 1, 1])
+
+
+def test_nearest_ties_go_to_lowest_index():
+    # The point (0, 0) is exactly as far from every centre.
+    C = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    labels, sq = nearest([[0.0, 0.0]], C)
+    assert labels[0] == 0
+    labels, _ = nearest([[0.0, 0.0]], C[::-1])
+    assert labels[0] == 0
+    # Duplicate centres: the first copy wins.
+    labels, _ = nearest([[5.0, 5.0], [0.0, 0.0]], [[9.0, 9.0], [5.0, 5.0], [5.0, 5.0]])
+    np.testing.assert_array_equal(labels, [1, 1])
+
+
+def test_nearest_guards_against_cancellation_far_from_origin():
+    # x and c differ by 1e-3 in one coordinate but sit at 1e8 from the origin:
+    # ||x||^2 and ||c||^2 are ~1e16, where float64 spacing is 2, so the GEMM
+    # identity alone cannot see a squared distance of 1e-6.
+    x = np.array([[1e8, 1e8 + 1e-3]])
+    c = np.array([[1e8, 1e8]])
+    identity = pairwise_sq_dists(x, c)[0, 0]
+    _, exact = nearest(x, c)
+    true_value = (x - c)[0] @ (x - c)[0]
+    assert identity >= 0.0  # clipped: never a negative "squared distance"
+    assert exact[0] == pytest.approx(true_value, rel=1e-6)
+
+
+def test_pairwise_sq_dists_never_negative_for_identical_points():
+    rng = np.random.default_rng(0)
+    X = rng.normal(loc=1e4, scale=1e-3, size=(200, 3))
+    D = pairwise_sq_dists(X, X)
+    assert (D >= 0).all()
+
+
+# --- properties ------------------------------------------------------------------
+
+
+@given(point_sets())
+@settings(max_examples=60, deadline=None)
+def test_pairwise_sq_dists_matches_definition(XC):
+    X, C = XC
+    D = pairwise_sq_dists(X, C)
+    scale = 1.0 + np.abs(X).max() ** 2 + np.abs(C).max() ** 2
+    np.testing.assert_allclose(D, direct_sq_dists(X, C), rtol=1e-9, atol=1e-9 * scale)
+
+
+@given(point_sets())
+@settings(max_examples=60, deadline=None)
+def test_pairwise_sq_dists_is_non_negative_and_symmetric(XC):
+    X, C = XC
+    D = pairwise_sq_dists(X, C)
+    assert (D >= 0).all()
+    np.testing.assert_allclose(D, pairwise_sq_dists(C, X).T, rtol=1e-9, atol=1e-6)
+
+
+@given(point_sets())
+@settings(max_examples=60, deadline=None)
+def test_distance_to_itself_is_zero_within_tolerance(XC):
+    X, _ = XC
+    diag = np.diag(pairwise_sq_dists(X, X))
+    scale = 1.0 + np.abs(X).max() ** 2
+    assert np.all(diag <= 1e-12 * scale * X.shape[1])
+    # Each point's nearest centre is itself or a copy indistinguishable from it.
+    _, sq = nearest(X, X)
+    assert np.all(sq <= 1e-12 * scale * X.shape[1])
+
+
+@given(st.integers(1, 6).flatmap(lambda d: st.tuples(*[arrays(np.float64, d, elements=coords)] * 3)))
+@settings(max_examples=100, deadline=None)
+def test_euclidean_is_a_metric(abc):
+    a, b, c = abc
+    assert euclidean(a, b) >= 0
+    assert euclidean(a, b) == euclidean(b, a)
+    assert euclidean(a, a) == 0
+    assert euclidean(a, c) <= euclidean(a, b) + euclidean(b, c) + 1e-9
+
+
+@given(point_sets(), arrays(np.float64, 5, elements=coords))
+@settings(max_examples=60, deadline=None)
+def test_translation_does_not_change_distances(XC, shift):
+    X, C = XC
+    t = shift[: X.shape[1]]
+    D = pairwise_sq_dists(X, C)
+    scale = 1.0 + (np.abs(X).max() + np.abs(C).max() + np.abs(t).max()) ** 2
+    np.testing.assert_allclose(pairwise_sq_dists(X + t, C + t), D, rtol=1e-9, atol=1e-9 * scale)
+
+
+@given(point_sets(max_rows=40), st.integers(1, 50))
+@settings(max_examples=80, deadline=None)
+def test_chunked_result_is_identical_to_unchunked(XC, chunk):
+    """Chunk sizes that do not divide n are the interesting ones; all are tried.
+
+    BLAS may round a one-row product differently from a many-row one (in the
+    last bit), so the identity's values agree to a few ulps; the labels agree
+    exactly wherever the nearest centre is not a tie within that rounding, and
+    the winner's squared distance, computed directly, is then bit-identical.
+    """
+    X, C = XC
+    whole = pairwise_sq_dists(X, C, chunk_size=len(X))
+    scale = 1.0 + np.abs(X).max() ** 2 + np.abs(C).max() ** 2
+    np.testing.assert_allclose(pairwise_sq_dists(X, C, chunk_size=chunk), whole,
+                               rtol=1e-13, atol=1e-13 * scale)
+    labels_a, sq_a = nearest(X, C, chunk_size=chunk)
+    labels_b, sq_b = nearest(X, C, chunk_size=len(X))
+    ordered = np.sort(direct_sq_dists(X, C), axis=1)
+    clear = (ordered[:, 1] - ordered[:, 0] > 1e-9 * scale) if C.shape[0] > 1 else np.ones(len(X), bool)
+    np.testing.assert_array_equal(labels_a[clear], labels_b[clear])
+    np.testing.assert_array_equal(sq_a[clear], sq_b[clear])
+
+
+def test_chunked_result_is_identical_on_real_data():
+    X = load_digits().data
+    C = X[::37]
+    labels, sq = nearest(X, C)
+    for chunk in (1, 7, 100, 1000, 1796):
+        labels_c, sq_c = nearest(X, C, chunk_size=chunk)
+        np.testing.assert_array_equal(labels_c, labels)
+        np.testing.assert_array_equal(sq_c, sq)
+
+
+@given(point_sets())
+@settings(max_examples=60, deadline=None)
+def test_nearest_is_the_argmin_of_the_distances(XC):
+    X, C = XC
+    labels, sq = nearest(X, C)
+    D = direct_sq_dists(X, C)
+    scale = 1.0 + np.abs(X).max() ** 2 + np.abs(C).max() ** 2
+    # The chosen centre is a nearest one (up to rounding), and the distance is exact.
+    assert np.all(D[np.arange(len(X)), labels] <= D.min(axis=1) + 1e-9 * scale)
+    np.testing.assert_allclose(sq, D[np.arange(len(X)), labels], rtol=1e-12, atol=1e-12)
+
+
+# --- scikit-learn as oracle ------------------------------------------------------
+
+
+@pytest.mark.parametrize("loader", [load_iris, load_digits])
+def test_pairwise_sq_dists_agrees_with_sklearn_on_real_data(loader):
+    X = loader().data
+    C = X[::17]
+    expected = euclidean_distances(X, C, squared=True)
+    np.testing.assert_allclose(pairwise_sq_dists(X, C), expected, rtol=1e-10, atol=1e-8)
+
+
+def test_nearest_agrees_with_sklearn_argmin():
+    from sklearn.metrics import pairwise_distances_argmin_min
+
+    X = load_digits().data
+    C = X[::50]
+    labels, sq = nearest(X, C)
+    expected_labels, expected_dist = pairwise_distances_argmin_min(X, C)
+    np.testing.assert_array_equal(labels, expected_labels)
+    np.testing.assert_allclose(np.sqrt(sq), expected_dist, rtol=1e-10, atol=1e-10)
+
+
+# --- dtypes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32, np.uint8, bool])
+def test_integer_float32_and_bool_input_give_float64(dtype):
+    X = np.array([[0, 1], [1, 0], [1, 1]]).astype(dtype)
+    D = pairwise_sq_dists(X, X)
+    assert D.dtype == np.float64
+    labels, sq = nearest(X, X)
+    assert sq.dtype == np.float64
+    np.testing.assert_array_equal(labels, [0, 1, 2])
+
+
+def test_float32_input_is_computed_in_float64():
+    # In float32 the identity would lose these digits entirely.
+    X = np.array([[1000.0, 1000.0]], dtype=np.float32)
+    C = np.array([[1000.0, 1000.5]], dtype=np.float32)
+    assert pairwise_sq_dists(X, C)[0, 0] == pytest.approx(0.25, rel=1e-9)
+
+
+# --- bad input ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "X, C, error, match",
+    [
+        ([1.0, 2.0], [[1.0]], ValueError, "X must be a 2-D array; got 1-D"),
+        ([[1.0]], [1.0], ValueError, "C must be a 2-D array; got 1-D"),
+        (np.zeros((2, 2, 2)), [[1.0, 2.0]], ValueError, "X must be a 2-D array; got 3-D"),
+        (np.empty((0, 2)), [[1.0, 2.0]], ValueError, r"X must have at least 1 row\(s\); got shape \(0, 2\)"),
+        ([[1.0, 2.0]], np.empty((0, 2)), ValueError, r"C must have at least 1 row"),
+        (np.empty((3, 0)), np.empty((1, 0)), ValueError, "X must have at least 1 column"),
+        ([[np.nan, 1.0]], [[1.0, 2.0]], ValueError, "X must be finite; it contains NaN"),
+        ([[1.0, 1.0]], [[np.inf, 2.0]], ValueError, "C must be finite; it contains infinity"),
+        ([["a", "b"]], [[1.0, 2.0]], TypeError, "X must contain real numbers"),
+        ([[1 + 2j, 1.0]], [[1.0, 2.0]], TypeError, "X must contain real numbers"),
+        (np.array([[None, 1.0]], dtype=object), [[1.0, 2.0]], TypeError, "X must contain real numbers"),
+        ([[1.0, 2.0, 3.0]], [[1.0, 2.0]], ValueError, "same number of features"),
+        ([[1.0], [1.0, 2.0]], [[1.0]], ValueError, "X must be a 2-D array of numbers; could not convert"),
+    ],
+)
+@pytest.mark.parametrize("func", [pairwise_sq_dists, nearest])
+def test_bad_input_gets_a_clear_error(func, X, C, error, match):
+    with pytest.raises(error, match=match):
+        func(X, C)
+
+
+@pytest.mark.parametrize(
+    "chunk, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError)]
+)
+def test_bad_chunk_size_gets_a_clear_error(chunk, error):
+    with pytest.raises(error, match="chunk_size"):
+        nearest([[0.0]], [[1.0]], chunk_size=chunk)
+
+
+@pytest.mark.parametrize(
+    "a, b, error, match",
+    [
+        ([1, 2], [1, 2, 3], ValueError, "same number of coordinates"),
+        ([[1, 2]], [[1, 2]], ValueError, "a must be a 1-D array"),
+        ([], [], ValueError, "a must have at least 1 row"),
+        ([np.nan], [1.0], ValueError, "a must be finite"),
+        (["x"], [1.0], TypeError, "a must contain real numbers"),
+    ],
+)
+def test_euclidean_bad_input(a, b, error, match):
+    with pytest.raises(error, match=match):
+        euclidean(a, b)
+
+
+# --- memory ------------------------------------------------------------------------------
+
+
+def test_nearest_memory_stays_far_below_the_broadcast():
+    """10^6 x 3 points and 64 centres: an (n, k, d) broadcast needs 1.5 GB."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1_000_000, 3))
+    C = rng.normal(size=(64, 3))
+    broadcast_bytes = X.shape[0] * C.shape[0] * X.shape[1] * 8
+    assert broadcast_bytes > 1.5e9
+    tracemalloc.start()
+    try:
+        labels, sq = nearest(X, C)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # The outputs themselves take 16 MB; the working block is bounded by
+    # WORKING_MEMORY_BYTES plus a few row-sized temporaries.
+    assert peak < 16e6 + 4 * distance_module.WORKING_MEMORY_BYTES
+    assert peak < broadcast_bytes / 10
+    assert labels.shape == sq.shape == (1_000_000,)
