@@ -8,9 +8,10 @@ PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-# Same hash seed and backend everywhere, so a fresh run prints what was committed.
+# Same hash seed everywhere, so a fresh run prints what was committed.
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
+# Figures are shown inline, as in Jupyter; a shell's MPLBACKEND=Agg would hide them.
+unexport MPLBACKEND
 
 .PHONY: all venv book test unit execute bench lint site-test clean
 
