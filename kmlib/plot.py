@@ -10,6 +10,7 @@ matplotlib is imported lazily (it is an optional dependency of kmlib).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ __all__ = [
     "LloydFrame",
     "lloyd_frames",
     "lloyd_animation",
+    "animation_html",
 ]
 
 #: Okabe-Ito colours (without black, which is kept for centres and text).
@@ -342,8 +344,11 @@ def lloyd_frames(X, result_or_history) -> list[LloydFrame]:
     ``history[i].inertia``. Frame ``2i+1`` is its update step: the centres
     moved to the means of those clusters (``history[i+1].centers``, or the
     result's final centres after the last record), same labels, and the
-    WCSS of those labels from the new centres. Along the frames the WCSS
-    never increases: that is the argument of Chapter 2, made visible.
+    WCSS of those labels from the new centres. If a result's final labels
+    differ from the last record's (the run stopped on ``tol`` or
+    ``max_iter``, and one last assignment followed), a final assign frame
+    shows them. Along the frames the WCSS never increases: that is the
+    argument of Chapter 2, made visible.
 
     Parameters
     ----------
@@ -357,7 +362,7 @@ def lloyd_frames(X, result_or_history) -> list[LloydFrame]:
     Returns
     -------
     list of LloydFrame
-        ``2 * len(history)`` frames.
+        ``2 * len(history)`` frames (one more for a final assignment).
     """
     X = check_array(X, "X")
     history, final = _history_of(result_or_history)
@@ -378,6 +383,13 @@ def lloyd_frames(X, result_or_history) -> list[LloydFrame]:
         else:
             moved = _means(X, labels, centers)
         frames.append(LloydFrame(i + 1, "update", moved, labels, _wcss(X, moved, labels), centers))
+    final_labels = getattr(result_or_history, "labels", None)
+    if final is not None and final_labels is not None:
+        final_labels = np.asarray(final_labels)
+        if final_labels.shape == labels.shape and not np.array_equal(final_labels, labels):
+            # the run stopped on tol or max_iter: one last assignment to the final centres
+            frames.append(LloydFrame(len(history) + 1, "assign", final,
+                                     final_labels, _wcss(X, final, final_labels)))
     return frames
 
 
@@ -420,7 +432,9 @@ def lloyd_animation(X, result_or_history, *, interval: int = 900, dpi: int = 72,
     -------
     str
         HTML (matplotlib's ``to_jshtml``) with play/step controls; show it
-        with ``IPython.display.HTML``. The figure is closed before returning.
+        with ``IPython.display.HTML``. It loads nothing from the network (the
+        buttons show text glyphs instead of matplotlib's CDN icon font). The
+        figure is closed before returning.
     """
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
@@ -450,8 +464,12 @@ def lloyd_animation(X, result_or_history, *, interval: int = 900, dpi: int = 72,
         ax.set_ylim(ylim)
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
-        heading = ax.set_title("")
         prefix = f"{title}: " if title else ""
+
+        def caption(frame):
+            return f"{prefix}iteration {frame.iteration}: {frame.step}   WCSS = {frame.inertia:.2f}"
+
+        heading = ax.set_title(caption(first), fontsize=11)  # before tight_layout, for room
         empty = np.empty((0, 2))
 
         def draw(index):
@@ -467,18 +485,81 @@ def lloyd_animation(X, result_or_history, *, interval: int = 900, dpi: int = 72,
                     line.set_data([old[j, 0], frame.centers[j, 0]], [old[j, 1], frame.centers[j, 1]])
                 else:
                     line.set_data([], [])
-            heading.set_text(
-                f"{prefix}iteration {frame.iteration}: {frame.step}   WCSS = {frame.inertia:.2f}"
-            )
+            heading.set_text(caption(frame))
             return [image, *points, *trails, ghosts, stars, heading]
 
         fig.tight_layout()
+        # Every frame is rendered once, by the writer's savefig; the extra redraw that
+        # FuncAnimation asks for after each frame (meant for a screen) is skipped.
+        fig.canvas.draw_idle = lambda *args, **kwargs: None
         animation = FuncAnimation(fig, draw, frames=len(frames), interval=interval, blit=False)
-        html = animation.to_jshtml(default_mode="once")
+        if alt is None:
+            alt = (f"Animation of Lloyd's algorithm in {len(frames)} frames: points coloured by "
+                   "their nearest centre over shaded Voronoi regions, centres moving to the means "
+                   "of their clusters, with the WCSS in the title")
+        return animation_html(animation, alt=alt)
     finally:
         plt.close(fig)
-    if alt is None:
-        alt = (f"Animation of Lloyd's algorithm in {len(frames)} frames: points coloured by "
-               "their nearest centre over shaded Voronoi regions, centres moving to the means "
-               "of their clusters, with the WCSS in the title")
-    return html.replace('<img id="_anim_img', f'<img alt="{escape(alt, quote=True)}" id="_anim_img', 1)
+
+
+def animation_html(animation, *, alt: str, default_mode: str = "once", fps: float | None = None) -> str:
+    """Render a matplotlib animation as HTML that plays on a static page, offline.
+
+    This is ``animation.to_jshtml()`` (every frame a PNG embedded in the page,
+    with play/step buttons that need no kernel) made fit for the book: the
+    image gets ``alt`` text for screen readers, and the player loads nothing
+    from the network (see :func:`_offline_controls`). Close the figure
+    afterwards (``plt.close(fig)``) so the notebook does not also show it.
+
+    Parameters
+    ----------
+    animation : matplotlib.animation.Animation
+        The animation, e.g. a ``FuncAnimation``.
+    alt : str
+        A sentence describing what the animation shows.
+    default_mode : {"once", "loop", "reflect"}
+        What the player does at the last frame.
+    fps : float, optional
+        Frames per second when playing; by default the animation's interval.
+
+    Returns
+    -------
+    str
+        The HTML; show it with ``IPython.display.HTML``.
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must be a non-empty description of the animation; got {alt!r}")
+    html = animation.to_jshtml(fps=fps, default_mode=default_mode)
+    html = html.replace('<img id="_anim_img', f'<img alt="{escape(alt, quote=True)}" id="_anim_img', 1)
+    return _offline_controls(html)
+
+
+#: Text glyphs for the player's buttons, in place of Font Awesome icons.
+_BUTTON_GLYPHS = {
+    "fa-minus": "\u2212",              # slower
+    "fa-fast-backward": "\u21e4",      # first frame
+    "fa-step-backward": "\u2039",      # previous frame
+    "fa-play fa-flip-horizontal": "\u25c0",  # play backwards
+    "fa-pause": "\u275a\u275a",        # pause
+    "fa-play": "\u25b6",               # play
+    "fa-step-forward": "\u203a",       # next frame
+    "fa-fast-forward": "\u21e5",       # last frame
+    "fa-plus": "+",                    # faster
+}
+
+
+def _offline_controls(html: str) -> str:
+    """Make matplotlib's ``to_jshtml`` player work offline.
+
+    matplotlib links a Font Awesome style sheet from a CDN for its button
+    icons; the book loads nothing from the network (DESIGN §3.8). The link is
+    removed and each icon replaced by a plain text glyph (the buttons keep
+    their ``title`` and ``aria-label``).
+    """
+    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">\s*', "", html)
+
+    def glyph(match):
+        text = _BUTTON_GLYPHS.get(match.group(1), "\u2022")
+        return f'<span aria-hidden="true">{text}</span>'
+
+    return re.sub(r'<i class="fa ([a-z -]+)"></i>', glyph, html)
