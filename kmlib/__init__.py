@@ -1,0 +1,62 @@
+"""kmlib: the small, tested k-means library behind *K-Means from Scratch*.
+
+Each module belongs to one chapter of the book:
+
+=================  ==========================================
+``distance``       Chapter 1: distances, nearest centre
+``lloyd``          Chapter 2: Lloyd's algorithm, ``kmeans``, ``KMeans``
+``metrics``        Chapter 2: matching clusters to classes, scores
+``seeding``        Chapter 3: random and k-means++ initial centres
+=================  ==========================================
+
+Only numpy is needed; :mod:`kmlib.plot` also needs matplotlib.
+"""
+
+from .distance import euclidean, nearest, pairwise_sq_dists
+from .lloyd import (
+    ConvergenceWarning,
+    IterationRecord,
+    KMeans,
+    KMeansResult,
+    NotFittedError,
+    assign,
+    inertia,
+    kmeans,
+    lloyd,
+    update,
+)
+from .metrics import (
+    adjusted_rand_score,
+    center_error,
+    classification_scores,
+    contingency_matrix,
+    linear_sum_assignment,
+    match_labels,
+)
+from .seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
+
+__all__ = [
+    "euclidean",
+    "nearest",
+    "pairwise_sq_dists",
+    "assign",
+    "update",
+    "inertia",
+    "lloyd",
+    "kmeans",
+    "KMeans",
+    "KMeansResult",
+    "IterationRecord",
+    "ConvergenceWarning",
+    "NotFittedError",
+    "kmeans_plusplus",
+    "random_init",
+    "DuplicatePointsWarning",
+    "contingency_matrix",
+    "match_labels",
+    "classification_scores",
+    "center_error",
+    "adjusted_rand_score",
+    "linear_sum_assignment",
+]
+__version__ = "0.1.0"
