@@ -216,4 +216,5 @@ def test_animation_html_requires_alt_text():
     anim = FuncAnimation(fig, lambda i: None, frames=2)
     with pytest.raises(ValueError, match="alt must be a non-empty description"):
         animation_html(anim, alt="  ")
+    anim.to_jshtml()  # render it, so matplotlib does not warn about an unused animation
     plt.close(fig)
