@@ -7,11 +7,21 @@ Each module belongs to one chapter of the book:
 ``lloyd``          Chapter 2: Lloyd's algorithm, ``kmeans``, ``KMeans``
 ``metrics``        Chapter 2: matching clusters to classes, scores
 ``seeding``        Chapter 3: random and k-means++ initial centres
+``choosing_k``     Chapter 4: elbow, silhouette, gap statistic, CH and DB scores
 =================  ==========================================
 
 Only numpy is needed; :mod:`kmlib.plot` also needs matplotlib.
 """
 
+from .choosing_k import (
+    GapResult,
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    elbow,
+    gap_statistic,
+    silhouette_samples,
+    silhouette_score,
+)
 from .distance import euclidean, nearest, pairwise_sq_dists
 from .lloyd import (
     ConvergenceWarning,
@@ -58,5 +68,12 @@ __all__ = [
     "center_error",
     "adjusted_rand_score",
     "linear_sum_assignment",
+    "elbow",
+    "silhouette_samples",
+    "silhouette_score",
+    "calinski_harabasz_score",
+    "davies_bouldin_score",
+    "gap_statistic",
+    "GapResult",
 ]
 __version__ = "0.1.0"

@@ -1,0 +1,562 @@
+r"""Choosing the number of clusters (Chapter 4).
+
+k-means needs ``k`` before it starts, and its own objective cannot choose it:
+the within-cluster sum of squares (WCSS)
+
+.. math:: W_k = \sum_{i=1}^{n} \lVert x_i - c_{\ell_i} \rVert^2
+
+only falls as ``k`` grows (it is 0 at ``k = n``). This module holds three
+classic answers and two indices often quoted beside them:
+
+- the **elbow** (:func:`elbow`): :math:`W_k` for a range of ``k``, to be
+  plotted and read by eye where the curve stops falling steeply;
+- the **silhouette** (:func:`silhouette_samples`, :func:`silhouette_score`,
+  Rousseeuw 1987): how much closer each point is to its own cluster than to
+  the next one, averaged over the points;
+- the **gap statistic** (:func:`gap_statistic`, Tibshirani, Walther & Hastie
+  2001): how far :math:`\log W_k` falls below what data without clusters
+  would give, with a rule that can answer ``k = 1`` ("no structure");
+- the Calinski–Harabasz and Davies–Bouldin indices
+  (:func:`calinski_harabasz_score`, :func:`davies_bouldin_score`).
+
+The silhouette needs every pairwise distance, :math:`n^2` of them. They are
+computed a block of rows at a time with the GEMM identity of
+:mod:`kmlib.distance`, reduced to per-cluster sums at once, and dropped: no
+``(n, n)`` matrix is ever held. All scores equal scikit-learn's
+(``sklearn.metrics``) up to rounding.
+
+Labels are cluster ids: integers of any values (``-1``, DBSCAN's noise, is an
+ordinary cluster here, as in scikit-learn). Unlike scikit-learn, strings,
+floats and booleans are refused with a ``TypeError``: a float label is
+usually a mistake (a column of the wrong array), and
+``np.unique(labels, return_inverse=True)[1]`` turns any labels into integers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import (
+    _describe,
+    check_array,
+    check_int,
+    check_random_state,
+)
+from .distance import WORKING_MEMORY_BYTES
+from .lloyd import kmeans
+
+__all__ = [
+    "elbow",
+    "silhouette_samples",
+    "silhouette_score",
+    "calinski_harabasz_score",
+    "davies_bouldin_score",
+    "gap_statistic",
+    "GapResult",
+]
+
+
+# ---------------------------------------------------------------------------
+# Input checks
+# ---------------------------------------------------------------------------
+
+
+def _check_labels(labels, n_samples: int, name: str = "labels") -> tuple[np.ndarray, int]:
+    """Encode integer ``labels`` as ``0..K-1`` and check ``2 <= K <= n - 1``.
+
+    Returns the codes (ndarray of intp, shape ``(n,)``) and ``K``.
+    """
+    try:
+        array = np.asarray(labels)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{name} must be a 1-D array of integers; got {_describe(labels)}: {error}"
+        ) from None
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        raise ValueError(f"{name} must not contain NaN; every point needs a cluster id")
+    if array.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be integers (cluster ids); got {_describe(array)}. "
+            f"Encode other labels with np.unique({name}, return_inverse=True)[1]"
+        )
+    if array.shape != (n_samples,):
+        raise ValueError(
+            f"{name} must have shape ({n_samples},), one label per row of X; "
+            f"got shape {array.shape}"
+        )
+    _, codes = np.unique(array, return_inverse=True)
+    n_labels = int(codes.max()) + 1
+    if not 2 <= n_labels <= n_samples - 1:
+        raise ValueError(
+            f"Number of labels is {n_labels}. Valid values are 2 to n_samples - 1 "
+            f"(inclusive): {name} must name between 2 and {n_samples - 1} distinct "
+            f"clusters for n_samples={n_samples}"
+        )
+    return codes.reshape(-1).astype(np.intp, copy=False), n_labels
+
+
+def _check_ks(ks, n_samples: int, name: str = "ks") -> np.ndarray:
+    """``ks`` as a strictly increasing int array with ``1 <= k <= n_samples``."""
+    if isinstance(ks, str) or not np.iterable(ks):
+        raise TypeError(
+            f"{name} must be a sequence of integers such as range(1, 11); got {_describe(ks)}"
+        )
+    values = list(ks)
+    if not values:
+        raise ValueError(
+            f"{name} must contain at least one number of clusters; got {_describe(ks)}"
+        )
+    checked = [check_int(k, f"each k in {name}", minimum=1) for k in values]
+    if max(checked) > n_samples:
+        raise ValueError(
+            f"each k in {name} must be <= the number of samples ({n_samples}); got k={max(checked)}"
+        )
+    if any(b <= a for a, b in zip(checked, checked[1:], strict=False)):
+        raise ValueError(f"{name} must be strictly increasing; got {checked}")
+    return np.asarray(checked, dtype=np.intp)
+
+
+def _sorted_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int):
+    """Rows of ``X`` grouped by cluster (stable order), and where each group starts."""
+    order = np.argsort(codes, kind="stable")
+    sizes = np.bincount(codes, minlength=n_labels)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    return order, X[order], codes[order], sizes, starts
+
+
+# ---------------------------------------------------------------------------
+# Elbow
+# ---------------------------------------------------------------------------
+
+
+def elbow(X, ks, **kmeans_kwargs) -> np.ndarray:
+    r"""The WCSS (inertia) of k-means for each ``k`` in ``ks``.
+
+    .. math:: W_k = \min_{\text{run}} \sum_i \lVert x_i - c_{\ell_i} \rVert^2
+
+    as found by :func:`kmlib.kmeans` (a local optimum, the best of its
+    ``n_init`` runs). Plotted against ``k``, the curve falls steeply while
+    ``k`` splits real clusters and slowly once it splits clusters in two; the
+    bend, if there is one, is the "elbow".
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The data.
+    ks : sequence of int
+        Strictly increasing numbers of clusters, each ``1 <= k <= n``.
+    **kmeans_kwargs
+        Passed to :func:`kmlib.kmeans` (``init``, ``n_init``, ``max_iter``,
+        ``tol``, ``random_state``). A ``random_state`` given as an int seeds
+        every ``k`` the same way; a ``Generator`` is shared and advances.
+
+    Returns
+    -------
+    ndarray of shape (len(ks),), float64
+        ``W_k`` for each ``k`` in ``ks``.
+
+    Examples
+    --------
+    >>> X = [[0, 0], [0, 1], [10, 0], [10, 1]]
+    >>> elbow(X, [1, 2, 4], random_state=0).round(6).tolist()
+    [101.0, 1.0, 0.0]
+    """
+    X = check_array(X, "X")
+    ks = _check_ks(ks, X.shape[0])
+    return np.array([kmeans(X, int(k), **kmeans_kwargs).inertia for k in ks], dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------
+# Silhouette
+# ---------------------------------------------------------------------------
+
+
+def _silhouette_sums(
+    Xs: np.ndarray, codes_s: np.ndarray, sizes: np.ndarray, starts: np.ndarray, rows: int
+):
+    r"""For rows grouped by cluster: the sum of distances to their own cluster,
+    and the smallest mean distance to another cluster.
+
+    One block of ``rows`` rows of the distance matrix exists at a time. Its
+    squared distances come from a single matrix product (GEMM), the identity
+    :math:`\lVert x - y \rVert^2 = -2\, x \cdot y + \lVert x \rVert^2
+    + \lVert y \rVert^2` written as a dot product of augmented rows,
+    ``[-2x, ||x||^2, 1] . [y, 1, ||y||^2]``, so that no pass over the block is
+    needed to add the norms. Then: clip at 0, set each point's distance to
+    itself to exactly 0, take square roots, and sum the columns cluster by
+    cluster with one ``np.add.reduceat`` (the columns are grouped by cluster).
+    """
+    n, d = Xs.shape
+    sq_norms = np.einsum("ij,ij->i", Xs, Xs)
+    left = np.empty((n, d + 2))
+    left[:, :d] = -2.0 * Xs
+    left[:, d] = sq_norms
+    left[:, d + 1] = 1.0
+    right = np.empty((n, d + 2))
+    right[:, :d] = Xs
+    right[:, d] = 1.0
+    right[:, d + 1] = sq_norms
+    sizes_f = sizes.astype(np.float64)
+    intra = np.empty(n)
+    inter = np.empty(n)
+    buffer = np.empty((min(rows, n), n))
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        m = stop - start
+        block = np.matmul(left[start:stop], right.T, out=buffer[:m])  # squared distances
+        np.maximum(block, 0.0, out=block)
+        local = np.arange(m)
+        block[local, start + local] = 0.0  # d(x, x) = 0 exactly, whatever the rounding
+        np.sqrt(block, out=block)
+        sums = np.add.reduceat(block, starts, axis=1)  # (m, K): distance sums per cluster
+        own = codes_s[start:stop]
+        intra[start:stop] = sums[local, own]
+        sums /= sizes_f
+        sums[local, own] = np.inf
+        inter[start:stop] = sums.min(axis=1)
+    return intra, inter
+
+
+def _silhouette_rows(X, labels, chunk_size) -> np.ndarray:
+    X = check_array(X, "X")
+    codes, n_labels = _check_labels(labels, X.shape[0])
+    n = X.shape[0]
+    if chunk_size is None:
+        rows = int(max(1, min(n, WORKING_MEMORY_BYTES // (8 * n))))
+    else:
+        rows = check_int(chunk_size, "chunk_size", minimum=1)
+    order, Xs, codes_s, sizes, starts = _sorted_by_cluster(X, codes, n_labels)
+    # Distances do not change when the data move, but the GEMM identity loses
+    # less to cancellation near the origin: work on the centred data.
+    Xs -= Xs.mean(axis=0)
+    intra, b = _silhouette_sums(Xs, codes_s, sizes, starts, rows)
+    own_size = sizes[codes_s]
+    a = np.zeros(n)
+    several = own_size > 1
+    a[several] = intra[several] / (own_size[several] - 1)
+    denom = np.maximum(a, b)
+    s_sorted = np.zeros(n)
+    ok = several & (denom > 0)  # singletons, and a = b = 0, get 0 as in scikit-learn
+    s_sorted[ok] = (b[ok] - a[ok]) / denom[ok]
+    s = np.empty(n)
+    s[order] = s_sorted
+    return s
+
+
+def silhouette_samples(X, labels, *, chunk_size: int | None = None) -> np.ndarray:
+    r"""The silhouette of every point (Rousseeuw, 1987).
+
+    For a point :math:`i` in cluster :math:`C` (with Euclidean distances
+    :math:`d`):
+
+    .. math::
+
+        a(i) = \frac{1}{|C| - 1} \sum_{j \in C,\, j \ne i} d(i, j), \qquad
+        b(i) = \min_{C' \ne C} \frac{1}{|C'|} \sum_{j \in C'} d(i, j),
+
+        s(i) = \frac{b(i) - a(i)}{\max\{a(i),\, b(i)\}} \in [-1, 1].
+
+    :math:`s(i)` near 1: the point sits well inside its cluster; near 0: on the
+    border of two; negative: closer on average to another cluster. A point
+    alone in its cluster gets :math:`s(i) = 0`, and so does a point with
+    :math:`a(i) = b(i) = 0` (exactly as scikit-learn's ``silhouette_samples``,
+    which this function equals up to rounding).
+
+    The distances come from the GEMM identity on the centred data (a
+    translation changes no distance, and near the origin the identity loses
+    less to cancellation), ``chunk_size`` rows at a time (by default as
+    many as fit ``kmlib.distance.WORKING_MEMORY_BYTES``, 16 MiB): memory grows
+    like ``n``, not ``n**2``, and time like :math:`n^2 d`.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The data.
+    labels : array_like of int, shape (n,)
+        The cluster of each point; any integer values. There must be between
+        2 and ``n - 1`` distinct labels.
+    chunk_size : int, optional
+        Rows of the distance matrix held at once. The result does not depend
+        on it beyond rounding.
+
+    Returns
+    -------
+    ndarray of shape (n,), float64
+        :math:`s(i)` for each point, in the order of ``X``.
+
+    Raises
+    ------
+    TypeError
+        If ``labels`` are not integers (strings, floats, booleans).
+    ValueError
+        If ``labels`` has the wrong length, contains NaN, or names fewer than
+        2 or more than ``n - 1`` clusters; if ``X`` has NaN or infinity.
+
+    Examples
+    --------
+    >>> X = [[0.0], [1.0], [5.0], [6.0], [20.0]]
+    >>> silhouette_samples(X, [0, 0, 1, 1, 2]).round(4).tolist()
+    [0.8182, 0.7778, 0.7778, 0.8182, 0.0]
+    """
+    return _silhouette_rows(X, labels, chunk_size)
+
+
+def silhouette_score(X, labels, *, chunk_size: int | None = None) -> float:
+    r"""The mean silhouette over all points, :math:`\bar s = \frac1n \sum_i s(i)`.
+
+    The higher, the better separated the clusters; comparing it across ``k``
+    is one way to choose ``k``. See :func:`silhouette_samples` for the
+    definition, the parameters and the errors.
+
+    Examples
+    --------
+    >>> X = [[0.0], [1.0], [5.0], [6.0], [20.0]]
+    >>> round(silhouette_score(X, [0, 0, 1, 1, 2]), 4)
+    0.6384
+    """
+    return float(np.mean(_silhouette_rows(X, labels, chunk_size)))
+
+
+# ---------------------------------------------------------------------------
+# Calinski-Harabasz and Davies-Bouldin
+# ---------------------------------------------------------------------------
+
+
+def _cluster_means(X, labels):
+    X = check_array(X, "X")
+    codes, n_labels = _check_labels(labels, X.shape[0])
+    _, Xs, codes_s, sizes, starts = _sorted_by_cluster(X, codes, n_labels)
+    means = np.add.reduceat(Xs, starts, axis=0) / sizes[:, None]
+    return Xs, codes_s, sizes, starts, means
+
+
+def calinski_harabasz_score(X, labels) -> float:
+    r"""The Calinski–Harabasz index (variance ratio criterion).
+
+    With :math:`K` clusters of sizes :math:`n_k` and means :math:`\mu_k`, and
+    :math:`\mu` the mean of all :math:`n` points:
+
+    .. math::
+
+        CH = \frac{\sum_k n_k \lVert \mu_k - \mu \rVert^2 / (K - 1)}
+                  {\sum_k \sum_{x \in C_k} \lVert x - \mu_k \rVert^2 / (n - K)} ,
+
+    between-cluster over within-cluster dispersion, each per degree of
+    freedom; higher is better. It is 1.0 when the within-cluster dispersion
+    is 0, as in scikit-learn, whose value this equals up to rounding.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+    labels : array_like of int, shape (n,)
+        Between 2 and ``n - 1`` distinct integer labels.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(calinski_harabasz_score([[0.0], [1.0], [5.0], [6.0]], [0, 0, 1, 1]), 6)
+    50.0
+    """
+    Xs, codes_s, sizes, _, means = _cluster_means(X, labels)
+    n, n_labels = Xs.shape[0], means.shape[0]
+    mean = Xs.mean(axis=0)
+    between = float(np.sum(sizes * np.sum((means - mean) ** 2, axis=1)))
+    within = float(np.sum((Xs - means[codes_s]) ** 2))
+    if within == 0.0:
+        return 1.0
+    return between * (n - n_labels) / (within * (n_labels - 1.0))
+
+
+def davies_bouldin_score(X, labels) -> float:
+    r"""The Davies–Bouldin index (Davies & Bouldin, 1979).
+
+    With :math:`s_k` the mean distance from the points of cluster :math:`k`
+    to its mean :math:`\mu_k`:
+
+    .. math:: DB = \frac1K \sum_{k} \max_{j \ne k}
+              \frac{s_k + s_j}{\lVert \mu_k - \mu_j \rVert} ,
+
+    the average over clusters of the worst "spread over separation" ratio with
+    another cluster; lower is better, 0 is the minimum. As in scikit-learn
+    (whose value this equals up to rounding), a pair of clusters with the same
+    mean contributes 0, and the index is 0.0 when every :math:`s_k` is 0 or
+    every pair of means coincides. (scikit-learn tests these with
+    ``np.allclose``, an absolute tolerance of 1e-8; kmlib tests for exact 0,
+    so that the index does not depend on the units of ``X``.)
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+    labels : array_like of int, shape (n,)
+        Between 2 and ``n - 1`` distinct integer labels.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(davies_bouldin_score([[0.0], [1.0], [5.0], [6.0]], [0, 0, 1, 1]), 6)
+    0.2
+    """
+    Xs, codes_s, sizes, starts, means = _cluster_means(X, labels)
+    diff = Xs - means[codes_s]
+    to_mean = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    spread = np.add.reduceat(to_mean, starts) / sizes
+    centre_diff = means[:, None, :] - means[None, :, :]  # (K, K, d): K is small
+    separation = np.sqrt(np.einsum("ijk,ijk->ij", centre_diff, centre_diff))
+    if not spread.any() or not separation.any():
+        return 0.0
+    separation[separation == 0] = np.inf  # the diagonal, and coinciding means
+    ratio = (spread[:, None] + spread[None, :]) / separation
+    return float(np.mean(ratio.max(axis=1)))
+
+
+# ---------------------------------------------------------------------------
+# Gap statistic
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapResult:
+    r"""What :func:`gap_statistic` computed, one entry per ``k`` in ``ks``.
+
+    Attributes
+    ----------
+    ks : ndarray of int
+        The numbers of clusters tried.
+    log_w : ndarray
+        :math:`\log W_k` of the data.
+    ref_log_w_mean : ndarray
+        :math:`\frac1B \sum_b \log W^*_{kb}` over the ``B`` reference data sets.
+    gap : ndarray
+        :math:`\mathrm{Gap}(k)` = ``ref_log_w_mean - log_w``.
+    s_k : ndarray
+        :math:`s_k = \mathrm{sd}_k \sqrt{1 + 1/B}`, never negative.
+    best_k : int
+        The ``k`` chosen by Tibshirani's rule.
+    """
+
+    ks: np.ndarray
+    log_w: np.ndarray
+    ref_log_w_mean: np.ndarray
+    gap: np.ndarray
+    s_k: np.ndarray
+    best_k: int
+
+
+def _reference_sampler(X: np.ndarray, reference: str):
+    """A function ``rng -> Z`` drawing one reference data set shaped like ``X``."""
+    if reference == "uniform":
+        low, high = X.min(axis=0), X.max(axis=0)
+        return lambda rng: rng.uniform(low, high, size=X.shape)
+    mean = X.mean(axis=0)
+    _, _, vt = np.linalg.svd(X - mean, full_matrices=False)
+    rotated = (X - mean) @ vt.T
+    low, high = rotated.min(axis=0), rotated.max(axis=0)
+    return lambda rng: rng.uniform(low, high, size=rotated.shape) @ vt + mean
+
+
+def gap_statistic(
+    X, ks, *, n_refs: int = 10, reference: str = "uniform", random_state=None, **kmeans_kwargs
+) -> GapResult:
+    r"""The gap statistic of Tibshirani, Walther & Hastie (2001).
+
+    Let :math:`W_k` be the WCSS of k-means with ``k`` clusters. The gap
+    compares :math:`\log W_k` with its mean over ``B = n_refs`` reference data
+    sets :math:`Z_1, \dots, Z_B` drawn without clusters:
+
+    .. math::
+
+        \mathrm{Gap}(k) = \frac1B \sum_{b=1}^{B} \log W^*_{kb} - \log W_k ,
+        \qquad
+        s_k = \sqrt{1 + 1/B}\; \Bigl[\tfrac1B \textstyle\sum_b
+              (\log W^*_{kb} - \bar l_k)^2\Bigr]^{1/2}
+
+        \hat k = \text{the smallest } k \text{ with }
+                 \mathrm{Gap}(k) \ge \mathrm{Gap}(k+1) - s_{k+1} .
+
+    ``k + 1`` is the next entry of ``ks`` (use consecutive ``ks``, such as
+    ``range(1, 11)``, for the paper's rule). If no ``k`` passes the test, the
+    largest is returned (as R's ``cluster::maxSE``). Start ``ks`` at 1 so that
+    "no cluster structure" can be the answer. :math:`W_k` here is the WCSS,
+    the paper's :math:`W_k` with squared Euclidean distances (R's
+    ``clusGap`` uses plain distances by default; its ``SE.sim`` also divides
+    by ``B - 1``, the paper by ``B`` as here).
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        The data.
+    ks : sequence of int
+        Strictly increasing numbers of clusters, each ``1 <= k`` and ``k``
+        smaller than the number of distinct points of ``X`` (else
+        :math:`W_k = 0` and its log is undefined).
+    n_refs : int, default 10
+        ``B``, the number of reference data sets.
+    reference : {"uniform", "pca"}, default "uniform"
+        How references are drawn: uniformly over the range of each feature
+        (the paper's (a)), or uniformly over a box aligned with the principal
+        components of ``X`` (the paper's (b): centre ``X``, take its SVD
+        ``X = U D V^T``, draw uniformly over the ranges of ``X V`` and rotate
+        back), which follows the shape of the data.
+    random_state : None, int or numpy.random.Generator
+        Seeds the references and every k-means run; the same int gives the
+        same result.
+    **kmeans_kwargs
+        Passed to :func:`kmlib.kmeans` (``init``, ``n_init``, ``max_iter``,
+        ``tol``) for the data and the references alike.
+
+    Returns
+    -------
+    GapResult
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(0, 0.3, (30, 2)), rng.normal(5, 0.3, (30, 2))])
+    >>> gap_statistic(X, range(1, 5), random_state=0).best_k
+    2
+    """
+    X = check_array(X, "X")
+    ks = _check_ks(ks, X.shape[0])
+    n_refs = check_int(n_refs, "n_refs", minimum=1)
+    if not isinstance(reference, str) or reference not in ("uniform", "pca"):
+        raise ValueError(f'reference must be "uniform" or "pca"; got {_describe(reference)}')
+    n_distinct = np.unique(X, axis=0).shape[0]
+    if ks[-1] >= n_distinct:
+        raise ValueError(
+            f"each k in ks must be smaller than the number of distinct points of X "
+            f"({n_distinct}), or W_k = 0 and log W_k is undefined; got k={int(ks[-1])}"
+        )
+    rng = check_random_state(random_state)
+    draw = _reference_sampler(X, reference)
+
+    def log_wcss(data, what):
+        wcss = np.array(
+            [kmeans(data, int(k), random_state=rng, **kmeans_kwargs).inertia for k in ks]
+        )
+        if not np.all(wcss > 0):
+            k = int(ks[np.argmin(wcss > 0)])
+            raise ValueError(
+                f"W_k = 0 for k={k} on {what}: in float64 it has at most {k} distinct "
+                f"points, so log W_k is undefined; use smaller ks"
+            )
+        return np.log(wcss)
+
+    log_w = log_wcss(X, "X")
+    ref_log_w = np.array([log_wcss(draw(rng), "a reference data set") for _ in range(n_refs)])
+    ref_mean = ref_log_w.mean(axis=0)
+    s_k = ref_log_w.std(axis=0) * np.sqrt(1.0 + 1.0 / n_refs)  # ddof=0, as in the paper
+    gap = ref_mean - log_w
+    passes = gap[:-1] >= gap[1:] - s_k[1:]
+    best = int(ks[np.argmax(passes)]) if passes.any() else int(ks[-1])
+    arrays = {"ks": ks, "log_w": log_w, "ref_log_w_mean": ref_mean, "gap": gap, "s_k": s_k}
+    for array in arrays.values():
+        array.flags.writeable = False  # the result is frozen, its arrays too
+    return GapResult(**arrays, best_k=best)
