@@ -91,6 +91,28 @@ def _sq_dists_block(X_block: np.ndarray, C: np.ndarray, c_sq_norms: np.ndarray) 
     return block
 
 
+def _nearest_labels(X: np.ndarray, C: np.ndarray, rows: int) -> np.ndarray:
+    """Labels only, for validated float64 input: the inner loop of Lloyd's algorithm.
+
+    The same arithmetic as :func:`nearest` (``||c||^2 - 2 x.c``; ``-2 C^T`` is
+    formed once, which is exact since 2 is a power of two), without the
+    exact recomputation of the winner's distance and with one reused block,
+    so that each chunk costs one matrix product, one addition and one argmin.
+    """
+    n, k = X.shape[0], C.shape[0]
+    c_sq_norms = np.einsum("ij,ij->i", C, C)
+    minus_two_ct = -2.0 * C.T
+    labels = np.empty(n, dtype=np.intp)
+    buffer = np.empty((min(rows, n), k), dtype=np.float64)
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        block = buffer[: stop - start]
+        np.matmul(X[start:stop], minus_two_ct, out=block)
+        block += c_sq_norms
+        np.argmin(block, axis=1, out=labels[start:stop])
+    return labels
+
+
 def _validate_points_and_centers(X, C):
     X = check_array(X, "X")
     C = check_array(C, "C")
