@@ -8,11 +8,15 @@ Each module belongs to one chapter of the book:
 ``metrics``        Chapter 2: matching clusters to classes, scores
 ``seeding``        Chapter 3: random and k-means++ initial centres
 ``choosing_k``     Chapter 4: elbow, silhouette, gap statistic, CH and DB scores
+``dbscan``         Chapter 5: DBSCAN and the k-distance curve
+``datasets``       Chapter 5: seeded data sets that break k-means
+``quantize``       Chapter 6: colour quantization, MSE, PSNR, storage cost
 =================  ==========================================
 
 Only numpy is needed; :mod:`kmlib.plot` also needs matplotlib.
 """
 
+from . import datasets
 from .choosing_k import (
     GapResult,
     calinski_harabasz_score,
@@ -22,6 +26,7 @@ from .choosing_k import (
     silhouette_samples,
     silhouette_score,
 )
+from .dbscan import dbscan, k_distance
 from .distance import euclidean, nearest, pairwise_sq_dists
 from .lloyd import (
     ConvergenceWarning,
@@ -42,7 +47,9 @@ from .metrics import (
     contingency_matrix,
     linear_sum_assignment,
     match_labels,
+    purity,
 )
+from .quantize import mse, psnr, quantize, storage_cost
 from .seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
 
 __all__ = [
@@ -75,5 +82,13 @@ __all__ = [
     "davies_bouldin_score",
     "gap_statistic",
     "GapResult",
+    "dbscan",
+    "k_distance",
+    "purity",
+    "datasets",
+    "quantize",
+    "mse",
+    "psnr",
+    "storage_cost",
 ]
 __version__ = "0.1.0"

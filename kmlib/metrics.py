@@ -26,6 +26,7 @@ __all__ = [
     "classification_scores",
     "center_error",
     "adjusted_rand_score",
+    "purity",
 ]
 
 
@@ -314,3 +315,29 @@ def adjusted_rand_score(labels_true, labels_pred) -> float:
     if fn == 0 and fp == 0:
         return 1.0
     return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+
+def purity(labels_true, labels_pred) -> float:
+    r"""Purity: the share of points in the majority class of their cluster.
+
+    .. math:: \mathrm{purity} = \frac{1}{n} \sum_{j} \max_c N_{cj},
+
+    with :math:`N_{cj}` the contingency matrix (points of class ``c`` in
+    cluster ``j``). 1 when every cluster holds a single class; it does not
+    penalise splitting (``n`` singleton clusters have purity 1), so read it
+    with the number of clusters.
+
+    Every distinct value of ``labels_pred`` is one cluster, including the
+    noise label ``-1`` of DBSCAN: all noise points count as **one** cluster,
+    whose majority class scores like any other.
+
+    Examples
+    --------
+    >>> purity([0, 0, 1, 1], [1, 1, 0, 0])
+    1.0
+    >>> purity([0, 0, 1, 1, 1], [0, 0, 0, -1, -1])
+    0.8
+    """
+    labels_true, labels_pred = _check_label_pair(labels_true, labels_pred)
+    counts = _contingency(labels_true, labels_pred)[0]
+    return float(counts.max(axis=0).sum() / labels_true.size)
