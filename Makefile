@@ -45,6 +45,9 @@ execute: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/silhouette_bench.py
+	$(BIN)/python benchmarks/dbscan_bench.py
+	$(BIN)/python benchmarks/quantize_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check kmlib tests benchmarks tools

@@ -1,0 +1,78 @@
+"""Smoke test of the benchmark harness (``benchmarks/``), so that ``make bench`` cannot rot.
+
+Every implementation runs one tiny case; the worker process, the skip rule
+and the report are exercised once. No time is ever asserted: timings depend
+on the machine.
+"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import lloyd_bench  # noqa: E402
+import lloyd_report  # noqa: E402
+
+# benchmarks/run.py under a name that cannot shadow anything else
+_spec = importlib.util.spec_from_file_location("benchmarks_run", BENCHMARKS / "run.py")
+run = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(run)
+
+TINY = lloyd_bench.Settings(max_iter=2, repeats=1)
+TINY_SETTINGS = dict.fromkeys(lloyd_bench.IMPLEMENTATIONS, TINY)
+
+
+@pytest.mark.parametrize("impl", lloyd_bench.IMPLEMENTATIONS)
+def test_each_implementation_runs_a_tiny_case(impl):
+    m = lloyd_bench.measure(200, 2, 3, impl, TINY)
+    assert (m.n, m.d, m.k, m.impl) == (200, 2, 3, impl)
+    assert 1 <= m.n_iter <= TINY.max_iter
+    assert m.ms_per_iter > 0
+    assert m.peak_mib >= 0
+    assert not m.skipped
+
+
+def test_kmlib_and_sklearn_do_the_same_work():
+    km = lloyd_bench.measure(300, 2, 3, "kmlib", TINY)
+    sk = lloyd_bench.measure(300, 2, 3, "scikit-learn", TINY)
+    assert km.n_iter == sk.n_iter
+    assert km.inertia == pytest.approx(sk.inertia, rel=1e-9)
+
+
+def test_naive_styles_compute_lloyd_steps():
+    """One step of either naive style gives scikit-learn's centres after one iteration."""
+    from sklearn.cluster import KMeans
+
+    X, C0 = lloyd_bench.make_data(150, 2, 3)
+    expected = KMeans(3, init=C0, n_init=1, max_iter=1, algorithm="lloyd").fit(X)
+    for step in (lloyd_bench.loop_step, lloyd_bench.broadcast_step):
+        assert step(X, C0) == pytest.approx(expected.cluster_centers_, rel=1e-12, abs=1e-12)
+
+
+def test_worker_process_round_trip():
+    m = lloyd_bench.measure_in_subprocess(200, 2, 3, "naive broadcast", TINY)
+    assert isinstance(m, lloyd_bench.Measurement)
+    assert m.impl == "naive broadcast" and m.n_iter == TINY.max_iter
+
+
+def test_skipped_cases_print_their_estimate_and_the_report_is_complete():
+    rows = lloyd_bench.run_benchmark(
+        [(300, 2, 3)], settings=TINY_SETTINGS, in_process=True, time_limit_s=0.0
+    )
+    assert [r.impl for r in rows] == list(lloyd_bench.IMPLEMENTATIONS)
+    assert [r.skipped for r in rows] == [False, False, True, True]
+    text = lloyd_report.report(lloyd_bench.environment(), rows)
+    assert "| (300, 2, 3) | naive loop (skipped) | 2 | ~" in text
+    assert "Skipped naive broadcast at (300, 2, 3): needs ~" in text
+    assert "blas: " in text
+    assert "kmlib peak memory within 2x scikit-learn's + 64 MB: " in text
+
+
+def test_command_line_defaults():
+    args = run.parse_args([])
+    assert args.case is None and args.impl is None
+    assert args.output == BENCHMARKS / "results" / "lloyd.md"
