@@ -41,6 +41,10 @@ __all__ = [
     "silhouette_diagram",
     "gap_curve",
     "choosing_k_animation",
+    "NOISE_STYLE",
+    "plot_dbscan",
+    "eps_circles",
+    "dbscan_animation",
 ]
 
 #: Okabe-Ito colours (without black, which is kept for centres and text).
