@@ -96,20 +96,30 @@ def _nearest_labels(X: np.ndarray, C: np.ndarray, rows: int) -> np.ndarray:
 
     The same arithmetic as :func:`nearest` (``||c||^2 - 2 x.c``; ``-2 C^T`` is
     formed once, which is exact since 2 is a power of two), without the
-    exact recomputation of the winner's distance and with one reused block,
-    so that each chunk costs one matrix product, one addition and one argmin.
+    exact recomputation of the winner's distance. The products are taken
+    ``rows`` rows at a time, but many such blocks go to numpy in one call as
+    a stack ``(blocks, rows, d) @ (d, k)``: numpy multiplies each block of the
+    stack separately, so the rounding is that of ``rows``-row products while
+    the Python overhead is that of a few large calls. Memory stays bounded:
+    one stack holds at most ``WORKING_MEMORY_BYTES`` of distances.
     """
-    n, k = X.shape[0], C.shape[0]
+    n, d = X.shape
+    k = C.shape[0]
     c_sq_norms = np.einsum("ij,ij->i", C, C)
     minus_two_ct = -2.0 * C.T
     labels = np.empty(n, dtype=np.intp)
-    buffer = np.empty((min(rows, n), k), dtype=np.float64)
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
-        block = buffer[: stop - start]
-        np.matmul(X[start:stop], minus_two_ct, out=block)
+    blocks_per_call = max(1, WORKING_MEMORY_BYTES // (8 * k * rows))
+    whole = (n // rows) * rows  # rows in complete blocks; the rest is one short block
+    step = rows * blocks_per_call
+    for start in range(0, whole, step):
+        stop = min(start + step, whole)
+        stack = np.matmul(X[start:stop].reshape(-1, rows, d), minus_two_ct)
+        stack += c_sq_norms
+        labels[start:stop] = stack.reshape(-1, k).argmin(axis=1)
+    if whole < n:
+        block = X[whole:] @ minus_two_ct
         block += c_sq_norms
-        np.argmin(block, axis=1, out=labels[start:stop])
+        labels[whole:] = block.argmin(axis=1)
     return labels
 
 
