@@ -45,6 +45,18 @@ empty clusters (never on the data sets of the book's oracle tests):
   even grow); kmlib goes on, so that WCSS never increases.
 - "every point sits exactly on its centre, nothing to re-seed" is judged up
   to the rounding of a mean, not with ``== 0``.
+
+Weights. Every function takes an optional ``sample_weight`` :math:`w_i \ge 0`
+(scikit-learn's ``sample_weight``; ``None`` means all 1 and gives exactly the
+unweighted results). The objective becomes
+:math:`J = \sum_i w_i \lVert x_i - c_{\ell_i} \rVert^2`, the update step
+takes weighted means, a cluster is empty when its weight is 0, and a point
+moved into an empty cluster brings its weight. With integer weights this is
+k-means on the data with row ``i`` repeated :math:`w_i` times (same
+iterates, same inertia), without the copies: :func:`kmlib.quantize.quantize`
+clusters the distinct colours of an image weighted by their pixel counts.
+As in scikit-learn, the centring and ``tol`` use the *unweighted* mean and
+variance of ``X``.
 """
 
 from __future__ import annotations
@@ -63,7 +75,7 @@ from ._validation import (
     check_scalar,
 )
 from .distance import _nearest_labels, nearest, pairwise_sq_dists
-from .seeding import _kmeans_plusplus, _random_init
+from .seeding import _check_sample_weight, _kmeans_plusplus, _random_init
 
 __all__ = [
     "ConvergenceWarning",
@@ -169,7 +181,10 @@ def _check_tol(tol) -> float:
 
 
 def _tolerance(X: np.ndarray, tol: float) -> float:
-    """scikit-learn's absolute tolerance: ``tol`` times the mean feature variance."""
+    """scikit-learn's absolute tolerance: ``tol`` times the mean feature variance.
+
+    Unweighted even when the fit has weights, as scikit-learn's ``_tolerance``.
+    """
     if tol == 0.0:
         return 0.0
     return float(np.mean(np.var(X, axis=0)) * tol)
@@ -214,20 +229,28 @@ def _update(
     k: int,
     centers: np.ndarray | None,
     features: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, bool]:
     """Means of the clusters, empty ones re-seeded as scikit-learn does (validated input).
 
-    ``features`` is ``X.T`` as a contiguous array (one row per feature); Lloyd's
-    loop makes it once, since summing a contiguous row is several times faster
-    than summing a strided column of ``X``.
+    ``features`` is ``X.T`` as a contiguous array (one row per feature), times
+    ``sample_weight`` if there are weights; Lloyd's loop makes it once, since
+    summing a contiguous row is several times faster than summing a strided
+    column of ``X``. Without weights no multiplication by ones is done.
 
     Returns the new centres and whether any point was moved into an empty cluster
     (then ``labels`` no longer describe the new clusters until the next assignment).
     """
     n, d = X.shape
+    w = sample_weight
     if features is None:
-        features = np.ascontiguousarray(X.T)
-    counts = np.bincount(labels, minlength=k).astype(np.float64)
+        features = np.ascontiguousarray(X.T)  # a view of X when d = 1: never write to it
+        if w is not None:
+            features = features * w  # a new contiguous array
+    if w is None:
+        counts = np.bincount(labels, minlength=k).astype(np.float64)
+    else:  # the weight of every cluster
+        counts = np.bincount(labels, weights=w, minlength=k)
     sums = np.empty((k, d), dtype=np.float64)
     for j in range(d):  # d passes of O(n) in index order, no (n, k) one-hot matrix
         sums[:, j] = np.bincount(labels, weights=features[j], minlength=k)
@@ -241,6 +264,8 @@ def _update(
             own = centers[labels]
         diff = X - own
         distances = np.einsum("ij,ij->i", diff, diff)
+        if w is not None:  # a point of weight 0 cannot fill a cluster
+            distances[w == 0] = 0.0
         # Every point on its centre (zero up to the rounding of a mean) means
         # fewer distinct points than clusters: relocating is pointless.
         # (scikit-learn tests == 0, which rounding can miss.)
@@ -251,10 +276,12 @@ def _update(
             far = np.argpartition(distances, -n_empty)[: -n_empty - 1 : -1]
             for new_id, point in zip(empty, far, strict=True):
                 old_id = labels[point]
-                sums[old_id] -= X[point]
-                counts[old_id] -= 1
-                sums[new_id] = X[point]
-                counts[new_id] = 1
+                weight = 1.0 if w is None else w[point]  # the point brings its weight
+                moved = X[point] if w is None else X[point] * weight
+                sums[old_id] -= moved
+                counts[old_id] -= weight
+                sums[new_id] = moved
+                counts[new_id] = weight
             relocated = True
 
     filled = counts > 0
@@ -262,15 +289,19 @@ def _update(
     # Times the reciprocal (not a division), as scikit-learn, to round alike.
     new_centers[filled] = sums[filled] * (1.0 / counts[filled])[:, None]
     if not filled.all():
-        # Still empty (duplicate points): put it on the largest cluster's centre.
+        # Still empty (duplicate points): put it on the heaviest cluster's centre.
         new_centers[~filled] = new_centers[np.argmax(counts)]
     return new_centers, relocated
 
 
-def update(X, labels, k, *, centers=None) -> np.ndarray:
+def update(X, labels, k, *, centers=None, sample_weight=None) -> np.ndarray:
     r"""Update step: every centre moves to the mean of its points.
 
     .. math:: c_j = \frac{1}{|S_j|} \sum_{i \in S_j} x_i, \qquad S_j = \{i : \ell_i = j\}
+
+    or, with weights :math:`w_i`, the weighted mean
+    :math:`c_j = \sum_{i \in S_j} w_i x_i \big/ \sum_{i \in S_j} w_i`, the
+    minimiser of :math:`\sum_{i \in S_j} w_i \lVert x_i - c \rVert^2`.
 
     A cluster with no point would have the mean 0/0. Instead, as in
     scikit-learn, it is re-seeded at the point farthest from its own centre:
@@ -294,6 +325,10 @@ def update(X, labels, k, *, centers=None) -> np.ndarray:
         The centres the labels were assigned to. They are only used to find
         the point farthest from its own centre when a cluster is empty;
         without them, the distance to the point's cluster mean is used.
+    sample_weight : array_like of shape (n,), optional
+        Non-negative weight of every point, not all zero (``None``: all 1).
+        A cluster is empty when its weight is 0; only a point of positive
+        weight is moved into it, and it brings its weight.
 
     Returns
     -------
@@ -313,23 +348,35 @@ def update(X, labels, k, *, centers=None) -> np.ndarray:
         centers = _check_centers(centers, X, "centers")
         if centers.shape[0] != k:
             raise ValueError(f"centers must have k={k} rows; got shape {centers.shape}")
-    return _update(X, labels, k, centers)[0]
+    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    return _update(X, labels, k, centers, None, sample_weight)[0]
 
 
-def _inertia(X: np.ndarray, centers: np.ndarray, labels: np.ndarray, per_cluster: bool):
+def _inertia(
+    X: np.ndarray,
+    centers: np.ndarray,
+    labels: np.ndarray,
+    per_cluster: bool,
+    sample_weight: np.ndarray | None = None,
+):
     diff = X - centers[labels]
     sq = np.einsum("ij,ij->i", diff, diff)
+    if sample_weight is not None:
+        sq *= sample_weight
     if per_cluster:
         return np.bincount(labels, weights=sq, minlength=centers.shape[0])
     return float(sq.sum())
 
 
-def inertia(X, centers, labels, *, per_cluster=False):
+def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
     r"""Within-cluster sum of squares (WCSS), scikit-learn's *inertia*.
 
     .. math:: J = \sum_{i=1}^{n} \lVert x_i - c_{\ell_i} \rVert^2
               = \sum_{j=1}^{k} \underbrace{\sum_{i : \ell_i = j}
                 \lVert x_i - c_j \rVert^2}_{J_j}
+
+    With weights, every term is multiplied by :math:`w_i`:
+    :math:`J = \sum_i w_i \lVert x_i - c_{\ell_i} \rVert^2`.
 
     Distances are computed from the differences ``x_i - c_{l_i}`` (no
     cancellation).
@@ -344,6 +391,8 @@ def inertia(X, centers, labels, *, per_cluster=False):
         Cluster of each point, in ``[0, k)``.
     per_cluster : bool, default False
         Return the ``k`` terms :math:`J_j` instead of their sum.
+    sample_weight : array_like of shape (n,), optional
+        Non-negative weight of every point, not all zero (``None``: all 1).
 
     Returns
     -------
@@ -359,7 +408,8 @@ def inertia(X, centers, labels, *, per_cluster=False):
     X = check_array(X, "X")
     centers = _check_centers(centers, X, "centers")
     labels = _check_labels(labels, X.shape[0], centers.shape[0])
-    return _inertia(X, centers, labels, bool(per_cluster))
+    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    return _inertia(X, centers, labels, bool(per_cluster), sample_weight)
 
 
 # ---------------------------------------------------------------------------
@@ -374,13 +424,21 @@ _CHUNK_SIZE = 256
 
 
 def _lloyd(
-    X: np.ndarray, init_centers: np.ndarray, max_iter: int, tol_abs: float, record: bool
+    X: np.ndarray,
+    init_centers: np.ndarray,
+    max_iter: int,
+    tol_abs: float,
+    record: bool,
+    sample_weight: np.ndarray | None = None,
 ) -> KMeansResult:
     """Lloyd's loop with scikit-learn's stopping rules, on validated input."""
     k = init_centers.shape[0]
-    x_mean = X.mean(axis=0)
+    w = sample_weight
+    x_mean = X.mean(axis=0)  # unweighted, as scikit-learn
     Xc = X - x_mean  # centred, as scikit-learn; only rounding changes
     features = np.ascontiguousarray(Xc.T)  # for the update's per-feature sums
+    if w is not None:
+        features = features * w  # the sums of w_i x_i (new array: Xc.T is Xc when d = 1)
     centers = init_centers - x_mean
     history = [] if record else None
     labels_old = None
@@ -389,8 +447,10 @@ def _lloyd(
         labels = _nearest_labels(Xc, centers, _CHUNK_SIZE)
         if record:
             shown = init_centers.copy() if i == 0 else centers + x_mean  # exact at the start
-            history.append(IterationRecord(shown, labels, _inertia(Xc, centers, labels, False)))
-        new_centers, relocated = _update(Xc, labels, k, centers, features)
+            history.append(
+                IterationRecord(shown, labels, _inertia(Xc, centers, labels, False, w))
+            )
+        new_centers, relocated = _update(Xc, labels, k, centers, features, w)
         shift = np.sum((new_centers - centers) ** 2)
         centers = new_centers
         if not relocated and labels_old is not None and np.array_equal(labels, labels_old):
@@ -405,7 +465,7 @@ def _lloyd(
     return KMeansResult(
         centers=centers + x_mean,
         labels=labels,
-        inertia=_inertia(Xc, centers, labels, False),
+        inertia=_inertia(Xc, centers, labels, False, w),
         n_iter=i + 1,
         converged=converged,
         history=history,
@@ -423,7 +483,9 @@ def _warn_if_few_clusters(labels: np.ndarray, k: int) -> None:
         )
 
 
-def lloyd(X, init_centers, *, max_iter=300, tol=1e-4, record=False) -> KMeansResult:
+def lloyd(
+    X, init_centers, *, max_iter=300, tol=1e-4, record=False, sample_weight=None
+) -> KMeansResult:
     r"""Lloyd's algorithm from given initial centres.
 
     Repeats, for ``i = 0, 1, ..., max_iter - 1``:
@@ -438,6 +500,13 @@ def lloyd(X, init_centers, *, max_iter=300, tol=1e-4, record=False) -> KMeansRes
     makes the labels those of the final centres. These are scikit-learn's
     rules, and ``n_iter`` counts as its ``n_iter_`` does.
 
+    With weights :math:`w_i` (scikit-learn's ``sample_weight``) step 2 takes
+    weighted means :math:`c_j = \sum_{\ell_i = j} w_i x_i / \sum_{\ell_i = j} w_i`
+    and the inertia is :math:`\sum_i w_i \lVert x_i - c_{\ell_i} \rVert^2`;
+    with integer weights the run is the run on ``numpy.repeat(X, w, axis=0)``.
+    The tolerance of step 3 stays the *unweighted* mean variance of the
+    columns of ``X``, as in scikit-learn.
+
     Parameters
     ----------
     X : array_like of shape (n, d)
@@ -450,6 +519,9 @@ def lloyd(X, init_centers, *, max_iter=300, tol=1e-4, record=False) -> KMeansRes
         Relative tolerance on the squared centre shift, at least 0.
     record : bool, default False
         Keep an :class:`IterationRecord` of every iteration in ``history``.
+    sample_weight : array_like of shape (n,), optional
+        Non-negative weight of every point, not all zero. ``None`` (default)
+        means all 1 and gives exactly the unweighted computation.
 
     Returns
     -------
@@ -475,7 +547,8 @@ def lloyd(X, init_centers, *, max_iter=300, tol=1e-4, record=False) -> KMeansRes
     k = check_n_clusters(init_centers.shape[0], X.shape[0], "the number of rows of init_centers")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     tol = _check_tol(tol)
-    result = _lloyd(X, init_centers, max_iter, _tolerance(X, tol), bool(record))
+    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    result = _lloyd(X, init_centers, max_iter, _tolerance(X, tol), bool(record), sample_weight)
     _warn_if_few_clusters(result.labels, k)
     return result
 
@@ -530,10 +603,11 @@ def _same_clustering(labels1: np.ndarray, labels2: np.ndarray, k: int) -> bool:
     return bool(np.array_equal(mapping[labels1], labels2))
 
 
-def _kmeans(X, k, init, n_init, max_iter, tol, random_state) -> KMeansResult:
+def _kmeans(X, k, init, n_init, max_iter, tol, random_state, sample_weight=None) -> KMeansResult:
     """kmeans() without the final warning; returns the best run."""
     X = check_array(X, "X")
     k = check_n_clusters(k, X.shape[0], "k")
+    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
     init = _check_init(init, X, k)
     n_init = _check_n_init(n_init, init)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
@@ -542,12 +616,12 @@ def _kmeans(X, k, init, n_init, max_iter, tol, random_state) -> KMeansResult:
     best = None
     for _ in range(n_init):
         if isinstance(init, str) and init == "k-means++":
-            centers = _kmeans_plusplus(X, k, rng, None)[0]
+            centers = _kmeans_plusplus(X, k, rng, None, sample_weight)[0]
         elif isinstance(init, str):
-            centers = _random_init(X, k, rng)[0]
+            centers = _random_init(X, k, rng, sample_weight)[0]
         else:
             centers = init
-        result = _lloyd(X, centers, max_iter, tol_abs, False)
+        result = _lloyd(X, centers, max_iter, tol_abs, False, sample_weight)
         # As scikit-learn: a later run wins only with a strictly smaller inertia
         # and a different clustering (so ties keep the earlier run).
         if best is None or (
@@ -558,7 +632,8 @@ def _kmeans(X, k, init, n_init, max_iter, tol, random_state) -> KMeansResult:
 
 
 def kmeans(
-    X, k, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4, random_state=None
+    X, k, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4, random_state=None,
+    sample_weight=None,
 ) -> KMeansResult:
     r"""k-means: the best of ``n_init`` runs of Lloyd's algorithm.
 
@@ -586,6 +661,11 @@ def kmeans(
     random_state : None, int or numpy.random.Generator
         Source of randomness for the seeding. The runs use one generator in
         turn, so the same ``random_state`` gives the same result.
+    sample_weight : array_like of shape (n,), optional
+        Non-negative weight of every point, not all zero (``None``: all 1).
+        The seeding, the means and the inertia are weighted (see
+        :func:`kmlib.kmeans_plusplus`, :func:`kmlib.random_init` and
+        :func:`lloyd`); ``tol`` stays relative to the unweighted variance.
 
     Returns
     -------
@@ -605,7 +685,7 @@ def kmeans(
     >>> round(result.inertia, 6), sorted(result.centers[:, 0].tolist())
     (1.0, [0.0, 10.0])
     """
-    result = _kmeans(X, k, init, n_init, max_iter, tol, random_state)
+    result = _kmeans(X, k, init, n_init, max_iter, tol, random_state, sample_weight)
     _warn_if_few_clusters(result.labels, result.centers.shape[0])
     return result
 
@@ -682,13 +762,18 @@ class KMeans:
                 parts.append(f"{name}={shown}")
         return f"KMeans({', '.join(parts)})"
 
-    def fit(self, X, y=None):
-        """Compute the clustering of ``X``; returns ``self``. ``y`` is ignored."""
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute the clustering of ``X``; returns ``self``. ``y`` is ignored.
+
+        ``sample_weight`` (shape ``(n,)``, non-negative, not all zero; ``None``
+        for all 1) weights the seeding, the means and the inertia, as in
+        :func:`kmeans`.
+        """
         X = check_array(X, "X")
         n_clusters = check_n_clusters(self.n_clusters, X.shape[0], "n_clusters")
         result = kmeans(
             X, n_clusters, init=self.init, n_init=self.n_init, max_iter=self.max_iter,
-            tol=self.tol, random_state=self.random_state,
+            tol=self.tol, random_state=self.random_state, sample_weight=sample_weight,
         )
         self.result_ = result
         self.cluster_centers_ = result.centers
@@ -698,9 +783,9 @@ class KMeans:
         self.n_features_in_ = X.shape[1]
         return self
 
-    def fit_predict(self, X, y=None) -> np.ndarray:
-        """Fit, then return ``labels_``."""
-        return self.fit(X).labels_
+    def fit_predict(self, X, y=None, sample_weight=None) -> np.ndarray:
+        """Fit (with ``sample_weight``, see :meth:`fit`), then return ``labels_``."""
+        return self.fit(X, sample_weight=sample_weight).labels_
 
     def _check_fitted_input(self, X) -> np.ndarray:
         if not hasattr(self, "cluster_centers_"):
@@ -725,12 +810,19 @@ class KMeans:
         X = self._check_fitted_input(X)
         return np.sqrt(pairwise_sq_dists(X, self.cluster_centers_))
 
-    def fit_transform(self, X, y=None) -> np.ndarray:
-        """Fit, then :meth:`transform` ``X``."""
-        return self.fit(X).transform(X)
+    def fit_transform(self, X, y=None, sample_weight=None) -> np.ndarray:
+        """Fit (with ``sample_weight``, see :meth:`fit`), then :meth:`transform` ``X``."""
+        return self.fit(X, sample_weight=sample_weight).transform(X)
 
-    def score(self, X, y=None) -> float:
-        """Minus the inertia of ``X`` with its nearest fitted centres (higher is better)."""
+    def score(self, X, y=None, sample_weight=None) -> float:
+        r"""Minus the inertia of ``X`` with its nearest fitted centres (higher is better).
+
+        With ``sample_weight``: :math:`-\sum_i w_i \min_j \lVert x_i - c_j \rVert^2`.
+        """
         X = self._check_fitted_input(X)
-        return -float(nearest(X, self.cluster_centers_)[1].sum())
+        sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+        sq = nearest(X, self.cluster_centers_)[1]
+        if sample_weight is None:
+            return -float(sq.sum())
+        return -float(np.dot(sample_weight, sq))
 

@@ -29,6 +29,7 @@ import math
 import numpy as np
 
 from ._validation import _describe, check_int, check_random_state, check_scalar
+from .lloyd import kmeans
 
 __all__ = ["quantize", "mse", "psnr", "storage_cost"]
 
@@ -122,7 +123,7 @@ def _distinct_colours(pixels: np.ndarray, integer: bool) -> tuple[np.ndarray, np
     return colours.astype(np.float64), counts.astype(np.float64)
 
 
-#: Pixels per block in the assignment steps: the ``(rows, k)`` block stays in cache.
+#: Pixels per block when mapping pixels to the palette: the ``(rows, k)`` block stays in cache.
 _MAP_ROWS = 2048
 
 
@@ -156,131 +157,6 @@ def _map_to_palette(points: np.ndarray, palette: np.ndarray, dtype=np.float64) -
     return labels
 
 
-def _sq_dist_to(X: np.ndarray, c: np.ndarray) -> np.ndarray:
-    diff = X - c
-    return np.einsum("ij,ij->i", diff, diff)
-
-
-def _sq_dist_columns(columns: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Squared distances from every point to ``c``, the points given as ``(d, m)`` columns.
-
-    Channel by channel on contiguous rows: several times faster than on an
-    ``(m, 3)`` array, whose rows are too short for vectorised loops.
-    """
-    diff = columns[0] - c[0]
-    out = diff * diff
-    for j in range(1, columns.shape[0]):
-        np.subtract(columns[j], c[j], out=diff)
-        diff *= diff
-        out += diff
-    return out
-
-
-def _weighted_kmeans_plusplus(X, w, k, rng):
-    r"""Greedy k-means++ on distinct points ``X`` with multiplicities ``w``.
-
-    The same distribution as k-means++ on the pixels themselves: a colour
-    is drawn with probability :math:`w_i D(x_i)^2 / \sum_j w_j D(x_j)^2`
-    (the first uniformly among pixels, :math:`w_i / \sum_j w_j`), and of
-    :math:`2 + \lfloor \ln k \rfloor` candidates the one that lowers the
-    potential most is kept, as in :func:`kmlib.kmeans_plusplus`.
-    ``X`` must hold more than ``k`` distinct rows.
-    """
-    n_local_trials = 2 + int(np.log(k))
-    m = X.shape[0]
-    columns = np.ascontiguousarray(X.T)
-    centers = np.empty((k, X.shape[1]))
-    cumulative = np.cumsum(w)
-    first = min(
-        int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right")), m - 1
-    )
-    centers[0] = X[first]
-    closest = _sq_dist_columns(columns, centers[0])
-    for c in range(1, k):
-        cumulative = np.cumsum(w * closest)
-        values = rng.random(n_local_trials) * cumulative[-1]
-        candidates = np.minimum(np.searchsorted(cumulative, values, side="right"), m - 1)
-        best_potential = np.inf
-        for candidate in candidates:
-            trial = np.minimum(closest, _sq_dist_columns(columns, X[candidate]))
-            potential = np.einsum("i,i->", w, trial)
-            if potential < best_potential:  # strict: the first candidate wins ties
-                best_potential, best_candidate, best_closest = potential, candidate, trial
-        centers[c] = X[best_candidate]
-        closest = best_closest
-    return centers
-
-
-def _weighted_lloyd(X, w, centers, max_iter, tol_abs):
-    """Lloyd's algorithm on distinct points with multiplicities; returns ``(centers, inertia)``.
-
-    scikit-learn's stopping rules as :func:`kmlib.lloyd`: stop when the
-    labels are unchanged, else when the squared centre shift is at most
-    ``tol_abs``. An empty cluster takes the distinct colour farthest from its
-    own centre (all its pixels), so no centre is ever NaN.
-    """
-    k, d = centers.shape
-    labels_old = None
-    for _ in range(max_iter):
-        labels = _map_to_palette(X, centers)
-        counts = np.bincount(labels, weights=w, minlength=k)
-        sums = np.empty((k, d))
-        for j in range(d):
-            sums[:, j] = np.bincount(labels, weights=w * X[:, j], minlength=k)
-        empty = np.flatnonzero(counts == 0)
-        if empty.size:
-            distances = _sq_dist_to(X, centers[labels])
-            far = np.argsort(distances)[::-1]
-            far = far[distances[far] > 0]  # a colour on its own centre gains nothing by moving
-            for new_id, point in zip(empty, far, strict=False):
-                old_id = labels[point]
-                sums[old_id] -= w[point] * X[point]
-                counts[old_id] -= w[point]
-                sums[new_id] = w[point] * X[point]
-                counts[new_id] = w[point]
-                labels[point] = new_id
-        filled = counts > 0
-        new_centers = centers.copy()
-        new_centers[filled] = sums[filled] / counts[filled][:, None]
-        shift = np.sum((new_centers - centers) ** 2)
-        centers = new_centers
-        if not empty.size and labels_old is not None and np.array_equal(labels, labels_old):
-            break
-        if shift <= tol_abs:
-            labels = _map_to_palette(X, centers)
-            break
-        labels_old = labels
-    else:
-        labels = _map_to_palette(X, centers)
-    inertia = float(w @ _sq_dist_to(X, centers[labels]))
-    return centers, inertia
-
-
-def _weighted_kmeans(X, w, k, rng, max_iter, n_init, tol=1e-4):
-    r"""k-means on the pixels, computed on their distinct colours ``X`` weighted by counts ``w``.
-
-    The WCSS of the pixels is :math:`\sum_i w_i \lVert x_i - c_{\ell_i} \rVert^2`
-    over distinct colours, a cluster's mean is the ``w``-weighted mean of its
-    colours, and duplicates of a colour always share a label, so this is
-    k-means on the pixels (same objective, same Lloyd iterates in exact
-    arithmetic), only faster: a photograph repeats its colours (china.jpg:
-    273 280 pixels, 96 615 colours). As in :func:`kmlib.lloyd`, the work is
-    on data centred at their mean, and ``tol`` is relative to the mean
-    variance of the channels. Best of ``n_init`` runs by inertia.
-    """
-    total = w.sum()
-    mean = (w @ X) / total
-    Xc = X - mean
-    tol_abs = tol * float(np.mean((w @ (Xc * Xc)) / total))
-    best = None
-    for _ in range(n_init):
-        centers = _weighted_kmeans_plusplus(Xc, w, k, rng)
-        centers, inertia = _weighted_lloyd(Xc, w, centers, max_iter, tol_abs)
-        if best is None or inertia < best[1]:
-            best = centers, inertia
-    return best[0] + mean
-
-
 def _as_output_palette(centers: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """Palette in the image's convention: rounded integers of ``dtype``, or float64 in [0, 1]."""
     if dtype.kind == "f":
@@ -301,11 +177,14 @@ def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300, n
     2. Fit k-means on their colours (greedy k-means++ seeding, then Lloyd's
        algorithm with scikit-learn's stopping rules, ``tol = 1e-4``): the
        centres minimise :math:`\sum_{i \in S} \lVert x_i - c_{\ell_i} \rVert^2`
-       over the sample :math:`S`. The fit runs on the sample's *distinct*
-       colours weighted by how often each occurs, which is the same k-means
-       problem (same objective, same iterates in exact arithmetic, same
-       k-means++ distribution) and much faster for photographs, which repeat
-       their colours. For an integer image the centres are rounded to
+       over the sample :math:`S`. The fit is :func:`kmlib.kmeans` on the
+       sample's *distinct* colours with ``sample_weight`` = how often each
+       occurs, which is the same k-means problem (same objective, same
+       iterates in exact arithmetic, same k-means++ distribution) and much
+       faster for photographs, which repeat their colours (china.jpg: 273 280
+       pixels, 96 615 colours). Only the stopping threshold differs: as in
+       scikit-learn, ``tol`` is relative to the unweighted variance of the
+       distinct colours. For an integer image the centres are rounded to
        integers; they form the palette.
     3. Replace *every* pixel by its nearest palette colour (the rule of
        :func:`kmlib.distance.nearest`, ties to the lowest index), one block
@@ -398,7 +277,10 @@ def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300, n
     if colours.shape[0] == k:
         centers = colours  # the k-means optimum: every colour its own centre, WCSS 0
     else:
-        centers = _weighted_kmeans(colours, counts, k, rng, max_iter, n_init)
+        # k-means on the pixels = weighted k-means on their distinct colours.
+        centers = kmeans(
+            colours, k, sample_weight=counts, random_state=rng, max_iter=max_iter, n_init=n_init
+        ).centers
     palette = _as_output_palette(centers, image.dtype)
 
     labels = _map_to_palette(

@@ -568,3 +568,155 @@ def test_estimator_attributes_after_fit():
     assert D.shape == (150, 3)
     np.testing.assert_allclose(D.min(axis=1) ** 2, ((X - model.cluster_centers_[model.labels_]) ** 2).sum(1))
     np.testing.assert_allclose(model.fit_transform(X), D)
+
+
+# ---------------------------------------------------------------------------
+# sample_weight
+# ---------------------------------------------------------------------------
+
+
+def _iris_weights(seed=0, low=0, high=5):
+    X = data("iris")
+    w = np.random.default_rng(seed).integers(low, high, size=len(X))
+    return X, w
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_integer_weights_are_repeated_rows(seed):
+    X, w = _iris_weights(seed)  # weights 0..4, some rows dropped by np.repeat
+    repeated = np.repeat(X, w, axis=0)
+    init = X[w > 0][np.random.default_rng(seed).choice(np.count_nonzero(w), 4, replace=False)]
+    # tol=0: the relative tolerance depends on the unweighted variance of X (as
+    # scikit-learn), which differs from that of the repeated rows.
+    ours = kmlib.lloyd(X, init, tol=0, sample_weight=w)
+    ref = kmlib.lloyd(repeated, init, tol=0)
+    assert ours.n_iter == ref.n_iter and ours.converged and ref.converged
+    np.testing.assert_allclose(ours.centers, ref.centers, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(np.repeat(ours.labels, w), ref.labels)
+    assert ours.inertia == pytest.approx(ref.inertia, rel=1e-12)
+    # The steps on their own.
+    labels = kmlib.assign(X, init)
+    np.testing.assert_allclose(
+        kmlib.update(X, labels, 4, sample_weight=w),
+        kmlib.update(repeated, np.repeat(labels, w), 4),
+        rtol=0, atol=1e-12,
+    )
+    np.testing.assert_allclose(
+        kmlib.inertia(X, init, labels, sample_weight=w, per_cluster=True),
+        kmlib.inertia(repeated, init, np.repeat(labels, w), per_cluster=True),
+        rtol=1e-12,
+    )
+    # k-means (seeding + Lloyd) and the estimator accept weights too.
+    result = kmlib.kmeans(X, 3, sample_weight=w, random_state=seed, n_init=3)
+    assert result.inertia == pytest.approx(
+        kmlib.inertia(repeated, result.centers, kmlib.assign(repeated, result.centers)), rel=1e-12
+    )
+    model = kmlib.KMeans(3, random_state=seed).fit(X, sample_weight=w)
+    assert model.score(X, sample_weight=w) == pytest.approx(-model.inertia_, rel=1e-12)
+    assert model.score(repeated) == pytest.approx(-model.inertia_, rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("k", [3, 5, 8])
+def test_weighted_same_as_sklearn_from_same_init(k, seed):
+    X = data("iris")
+    w = np.random.default_rng(seed).uniform(0.1, 3.0, size=len(X))
+    init = sk_kmeans_plusplus(X, k, random_state=seed, sample_weight=w)[0]
+    for tol, max_iter in ((1e-4, 300), (0.0, 300), (1e-2, 300), (1e-4, 3)):
+        sk = SkKMeans(k, init=init, n_init=1, algorithm="lloyd", tol=tol, max_iter=max_iter)
+        sk.fit(X, sample_weight=w)
+        ours = kmlib.lloyd(X, init, tol=tol, max_iter=max_iter, sample_weight=w)
+        np.testing.assert_array_equal(ours.labels, sk.labels_)
+        assert ours.n_iter == sk.n_iter_
+        assert ours.inertia == pytest.approx(sk.inertia_, rel=1e-9)
+        np.testing.assert_allclose(ours.centers, sk.cluster_centers_, rtol=1e-9, atol=1e-9)
+        model = kmlib.KMeans(k, init=init, tol=tol, max_iter=max_iter)
+        np.testing.assert_array_equal(model.fit_predict(X, sample_weight=w), sk.labels_)
+        assert model.n_iter_ == sk.n_iter_
+        assert model.score(X, sample_weight=w) == pytest.approx(
+            sk.score(X, sample_weight=w), rel=1e-9
+        )
+
+
+def test_unit_weights_change_nothing():
+    X = data("wine")
+    init = X[[0, 60, 140, 170]]
+    plain = kmlib.lloyd(X, init)
+    ones = kmlib.lloyd(X, init, sample_weight=np.ones(len(X)))
+    np.testing.assert_array_equal(ones.labels, plain.labels)
+    assert ones.n_iter == plain.n_iter
+    np.testing.assert_allclose(ones.centers, plain.centers, rtol=1e-12, atol=1e-12)
+    assert ones.inertia == pytest.approx(plain.inertia, rel=1e-12)
+
+
+def test_zero_weight_points_do_not_move_centres():
+    X = np.array([[0.0], [1.0], [10.0], [11.0], [500.0]])
+    w = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
+    result = kmlib.lloyd(X, [[0.0], [10.0]], sample_weight=w)
+    np.testing.assert_allclose(result.centers, [[0.5], [10.5]])
+    assert result.labels[4] == 1  # still labelled (nearest centre), weighing nothing
+    assert result.inertia == pytest.approx(1.0)
+
+
+def test_weighted_empty_cluster_takes_the_points_weight():
+    # oracles.md example with weights: the far point (30) moves with its weight.
+    X = np.array([0.0, 1.0, 2.0, 10.0, 11.0, 30.0]).reshape(-1, 1)
+    w = np.array([1.0, 2.0, 1.0, 1.0, 3.0, 5.0])
+    labels = kmlib.assign(X, [[1.0], [11.0], [1000.0]])
+    new = kmlib.update(X, labels, 3, centers=[[1.0], [11.0], [1000.0]], sample_weight=w)
+    np.testing.assert_allclose(new.ravel(), [1.0, 10.75, 30.0])
+    sk = SkKMeans(3, init=np.array([[1.0], [11.0], [1000.0]]), n_init=1, max_iter=1)
+    sk.fit(X, sample_weight=w)
+    np.testing.assert_allclose(sk.cluster_centers_.ravel(), [1.0, 10.75, 30.0])
+    # A point of weight 0 is never moved into an empty cluster.
+    w0 = w.copy()
+    w0[5] = 0.0
+    new = kmlib.update(X, labels, 3, centers=[[1.0], [11.0], [1000.0]], sample_weight=w0)
+    assert new[2, 0] in (0.0, 2.0, 10.0)  # a farthest point of positive weight (ties at 1)
+
+
+BAD_WEIGHTS = [
+    (np.ones((150, 1)), ValueError, "sample_weight.*1-D.*\\(150,\\)"),
+    (np.ones(149), ValueError, "sample_weight.*\\(150,\\)"),
+    (2.0, ValueError, "sample_weight.*1-D"),
+    (np.r_[np.nan, np.ones(149)], ValueError, "sample_weight must be finite.*NaN"),
+    (np.r_[np.inf, np.ones(149)], ValueError, "sample_weight must be finite.*infinity"),
+    (np.r_[-1.0, np.ones(149)], ValueError, "sample_weight must be non-negative"),
+    (np.zeros(150), ValueError, "sample_weight must not be all zero"),
+    (np.full(150, 1e308), ValueError, "sample_weight must have a finite sum"),
+    (np.array(["a"] * 150), TypeError, "sample_weight"),
+    (np.ones(150, dtype=complex), TypeError, "sample_weight"),
+    (np.ones(150, dtype=bool), TypeError, "sample_weight"),
+]
+
+
+@pytest.mark.parametrize(("weights", "error", "match"), BAD_WEIGHTS)
+def test_bad_sample_weight(weights, error, match):
+    X = data("iris")
+    init = X[:3]
+    labels = kmlib.assign(X, init)
+    calls = [
+        lambda: kmlib.lloyd(X, init, sample_weight=weights),
+        lambda: kmlib.kmeans(X, 3, sample_weight=weights),
+        lambda: kmlib.update(X, labels, 3, sample_weight=weights),
+        lambda: kmlib.inertia(X, init, labels, sample_weight=weights),
+        lambda: kmlib.KMeans(3).fit(X, sample_weight=weights),
+        lambda: kmlib.KMeans(3).fit(X).score(X, sample_weight=weights),
+        lambda: kmlib.kmeans_plusplus(X, 3, sample_weight=weights),
+        lambda: kmlib.random_init(X, 3, sample_weight=weights),
+    ]
+    for call in calls:
+        with pytest.raises(error, match=match):
+            call()
+
+
+def test_weighted_input_not_modified_one_feature():
+    # With d = 1, X.T is a view of X: the weighted sums must not be formed in place.
+    X = np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [30.0]])
+    w = np.array([1.0, 2.0, 1.0, 1.0, 3.0, 5.0])
+    X_before, w_before = X.copy(), w.copy()
+    result = kmlib.lloyd(X, [[1.0], [11.0], [30.0]], sample_weight=w)
+    kmlib.update(X, result.labels, 3, sample_weight=w)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(w, w_before)
+    np.testing.assert_allclose(result.centers.ravel(), [(0 + 2 + 2) / 4, (10 + 33) / 4, 30.0])

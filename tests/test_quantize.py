@@ -10,7 +10,7 @@ import pytest
 from sklearn.datasets import load_sample_image
 
 from kmlib.distance import nearest
-from kmlib.lloyd import lloyd
+from kmlib.lloyd import kmeans, lloyd
 from kmlib.quantize import mse, psnr, quantize, storage_cost
 
 # The module itself (``kmlib.quantize`` is the function, re-exported at the top level).
@@ -116,19 +116,26 @@ def test_sample_size_none_and_large_are_all_pixels(crop):
 
 
 def test_weighted_lloyd_is_lloyd_on_the_pixels(crop):
-    """The fit on distinct colours with counts = kmlib.lloyd on every pixel."""
+    """kmlib.lloyd on distinct colours weighted by counts = kmlib.lloyd on every pixel."""
     X = crop.reshape(-1, 3).astype(float)
     colours, counts = quantize_module._distinct_colours(crop.reshape(-1, 3), True)
     assert counts.sum() == X.shape[0] and colours.shape[0] < X.shape[0]  # there are duplicates
     init = colours[:: colours.shape[0] // 6][:6]
-    reference = lloyd(X, init)
-    mean = counts @ colours / counts.sum()
-    tol_abs = 1e-4 * X.var(axis=0).mean()
-    centers, inertia = quantize_module._weighted_lloyd(
-        colours - mean, counts, init - mean, 300, tol_abs
-    )
-    np.testing.assert_allclose(centers + mean, reference.centers, rtol=0, atol=1e-9)
-    assert inertia == pytest.approx(reference.inertia, rel=1e-12)
+    reference = lloyd(X, init, tol=0)  # tol=0: both run to strict convergence
+    weighted = lloyd(colours, init, tol=0, sample_weight=counts)
+    assert weighted.n_iter == reference.n_iter
+    np.testing.assert_allclose(weighted.centers, reference.centers, rtol=0, atol=1e-9)
+    assert weighted.inertia == pytest.approx(reference.inertia, rel=1e-12)
+
+
+def test_quantize_uses_weighted_kmeans(crop):
+    """The palette is kmlib.kmeans on the sample's distinct colours, rounded."""
+    colours, counts = quantize_module._distinct_colours(crop.reshape(-1, 3), True)
+    rng = np.random.default_rng(3)
+    expected = kmeans(colours, 7, sample_weight=counts, random_state=rng).centers
+    _, palette = quantize(crop, 7, sample_size=None, random_state=3)
+    np.testing.assert_array_equal(palette, np.clip(np.rint(expected), 0, 255).astype(np.uint8))
+    assert not hasattr(quantize_module, "_weighted_lloyd")  # one k-means in kmlib
 
 
 def test_quality_on_china(china):
@@ -306,10 +313,10 @@ def test_storage_cost_worked_example(china):
 def test_weighted_lloyd_reseeds_an_empty_cluster(crop):
     colours, counts = quantize_module._distinct_colours(crop.reshape(-1, 3), True)
     init = np.vstack([colours[:3], [[1000.0, 1000.0, 1000.0]]])  # the last centre gets no pixel
-    centers, inertia = quantize_module._weighted_lloyd(colours, counts, init, 300, 0.0)
-    assert np.isfinite(centers).all() and np.isfinite(inertia)
-    assert np.unique(centers, axis=0).shape[0] == 4
-    assert centers.max() <= 255  # the far centre moved onto the data
+    result = lloyd(colours, init, tol=0.0, sample_weight=counts)
+    assert np.isfinite(result.centers).all() and np.isfinite(result.inertia)
+    assert np.unique(result.centers, axis=0).shape[0] == 4
+    assert result.centers.max() <= 255  # the far centre moved onto the data
 
 
 def test_benchmark_harness_runs(crop):

@@ -261,3 +261,93 @@ def test_bad_X_and_random_state(seeding):
 def test_bad_n_local_trials(trials, error):
     with pytest.raises(error, match="n_local_trials"):
         kmlib.kmeans_plusplus(POINTS, 2, n_local_trials=trials)
+
+
+# ---------------------------------------------------------------------------
+# sample_weight
+# ---------------------------------------------------------------------------
+
+WEIGHTS = np.array([1.0, 2.0, 0.5, 0.0, 3.0])  # point 3 (x = 7) weighs nothing
+
+
+def test_weighted_first_centre_proportional_to_weight():
+    rng = np.random.default_rng(5)
+    draws = 5000
+    counts = np.zeros(len(POINTS))
+    for _ in range(draws):
+        counts[_index_of(kmlib.kmeans_plusplus(POINTS, 1, random_state=rng, sample_weight=WEIGHTS))[0]] += 1
+    assert counts[3] == 0
+    expected = draws * WEIGHTS / WEIGHTS.sum()
+    assert _chi2_pvalue(counts, expected, len(POINTS) - 2) > 1e-4
+
+
+def test_weighted_second_centre_proportional_to_w_d_squared():
+    rng = np.random.default_rng(8)
+    n, draws = len(POINTS), 8000
+    sq = (POINTS - POINTS.T) ** 2
+    second = np.zeros((n, n))
+    for _ in range(draws):
+        f, s = _index_of(
+            kmlib.kmeans_plusplus(POINTS, 2, random_state=rng, n_local_trials=1, sample_weight=WEIGHTS)
+        )
+        second[f, s] += 1
+    p2 = WEIGHTS * sq / (WEIGHTS * sq).sum(axis=1, keepdims=True)
+    expected2 = second.sum(axis=1, keepdims=True) * p2
+    observed_rows = int((second.sum(axis=1) > 0).sum())
+    assert _chi2_pvalue(second, expected2, observed_rows * (n - 3)) > 1e-4
+
+
+@pytest.mark.parametrize("trials", [None, 1, 5])
+def test_zero_weight_points_never_chosen(trials):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    X[::2] *= 50  # the zero-weight points are the far ones, D^2 would favour them
+    w = np.where(np.arange(60) % 2 == 0, 0.0, rng.uniform(0.5, 2.0, size=60))
+    allowed = {tuple(row) for row in X[w > 0]}
+    for seed in range(40):
+        for centers in (
+            kmlib.kmeans_plusplus(X, 10, random_state=seed, n_local_trials=trials, sample_weight=w),
+            kmlib.random_init(X, 10, random_state=seed, sample_weight=w),
+        ):
+            assert {tuple(row) for row in centers} <= allowed
+            assert np.unique(centers, axis=0).shape[0] == 10
+
+
+def test_weighted_random_init_proportional_to_weight():
+    rng = np.random.default_rng(3)
+    draws = 5000
+    counts = np.zeros(len(POINTS))
+    for _ in range(draws):
+        counts[_index_of(kmlib.random_init(POINTS, 1, random_state=rng, sample_weight=WEIGHTS))[0]] += 1
+    assert counts[3] == 0
+    assert _chi2_pvalue(counts, draws * WEIGHTS / WEIGHTS.sum(), len(POINTS) - 2) > 1e-4
+
+
+def test_unit_weights_give_distinct_data_points():
+    # With unit weights only the first draw differs (choice with p instead of
+    # integers); the centres are always distinct data points.
+    X = np.random.default_rng(1).normal(size=(40, 3))
+    centers = kmlib.kmeans_plusplus(X, 6, random_state=0, sample_weight=np.ones(40))
+    assert np.unique(centers, axis=0).shape[0] == 6
+    assert all((X == c).all(axis=1).any() for c in centers)
+
+
+def test_weighted_fewer_positive_points_than_k():
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    w = np.array([1.0, 0.0, 2.0, 0.0])
+    with pytest.warns(DuplicatePointsWarning, match="only 2 distinct"):
+        centers = kmlib.kmeans_plusplus(X, 3, random_state=0, sample_weight=w)
+    assert set(centers.ravel()) <= {0.0, 2.0}
+    with pytest.raises(ValueError, match="only 2 point\\(s\\) have a positive sample_weight"):
+        kmlib.random_init(X, 3, random_state=0, sample_weight=w)
+
+
+def test_sample_weight_is_keyword_only_and_not_modified():
+    X = np.random.default_rng(2).normal(size=(10, 2))
+    w = np.arange(10, dtype=float)
+    before = w.copy()
+    kmlib.kmeans_plusplus(X, 3, random_state=0, sample_weight=w)
+    kmlib.random_init(X, 3, random_state=0, sample_weight=w)
+    np.testing.assert_array_equal(w, before)
+    with pytest.raises(TypeError):
+        kmlib.kmeans_plusplus(X, 3, 0, None, w)  # sample_weight is keyword-only
