@@ -36,9 +36,10 @@ test: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
 
-# Checks on the built website (run after `make book`; CI requires the site).
+# Checks on the built website (run after `make book`; CI requires the site):
+# static checks, then a real browser (Chromium, network blocked); screenshots in _build/screenshots/.
 site-test: $(STAMP)
-	KMLIB_REQUIRE_SITE=1 $(BIN)/python -m pytest tests/test_site.py
+	KMLIB_REQUIRE_SITE=1 $(BIN)/python -m pytest tests/test_site.py tests/test_browser.py
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py book/*.ipynb

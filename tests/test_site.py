@@ -23,7 +23,10 @@ if not (SITE / "index.html").exists():
         raise RuntimeError(f"no built site at {SITE}: run `make book` first")
     pytest.skip("the website is not built (run `make book`)", allow_module_level=True)
 
-PAGES = sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts)
+PAGES = sorted(
+    p for p in SITE.rglob("*.html")
+    if "_static" not in p.parts and not any(part.startswith(".") for part in p.relative_to(SITE).parts)
+)
 CHAPTERS = sorted((SITE / "book").glob("[0-9][0-9]_*.html"))
 # (tag, attribute) pairs whose URL the browser fetches when the page loads.
 LOADED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
