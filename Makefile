@@ -13,7 +13,7 @@ export PYTHONHASHSEED := 0
 # Figures are shown inline, as in Jupyter; a shell's MPLBACKEND=Agg would hide them.
 unexport MPLBACKEND
 
-.PHONY: all venv book test unit execute bench lint site-test clean
+.PHONY: all venv book book-student test unit execute bench lint site-test clean
 
 all: test book
 
@@ -28,6 +28,14 @@ venv: $(STAMP)
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
+
+# Student edition: the same book without the solutions (sphinx-exercise's
+# hide_solutions, made to work for gated solutions by book/_ext/hide_gated_solutions.py),
+# no download button and no copied .ipynb sources (they contain the solutions).
+book-student: $(STAMP)
+	$(BIN)/python tools/student_config.py
+	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/_config_student.yml --path-output _build/student
+	@echo "The student edition is at: file://$(CURDIR)/_build/student/_build/html/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests book \

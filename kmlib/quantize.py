@@ -205,7 +205,7 @@ def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300, n
     image : array_like of shape (H, W, 3)
         RGB image, integers in 0..255 (usually ``uint8``) or floats in [0, 1].
     k : int
-        Number of colours, ``1 <= k <= `` the number of distinct colours of
+        Number of colours, ``1 <= k <=`` the number of distinct colours of
         the image.
     sample_size : int or None, default 10 000
         Pixels used to fit the palette; ``None`` for all of them.
