@@ -32,10 +32,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peak_memory import max_rss_bytes, reset_peak, status_bytes  # noqa: E402
 
 SIZES = (1_000, 20_000)
 EPS = 0.1
@@ -54,30 +57,6 @@ def make_data(n: int):
     return make_moons(n, noise=NOISE, random_state=SEED)[0]
 
 
-def _status_bytes(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def _max_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
-
-
 def worker(library: str, n: int, repeats: int, eps: float = EPS) -> dict:
     """Measure one library at one size; runs in its own process."""
     from sklearn.cluster import DBSCAN
@@ -90,12 +69,12 @@ def worker(library: str, n: int, repeats: int, eps: float = EPS) -> dict:
         return DBSCAN(eps=eps, min_samples=MIN_SAMPLES).fit(X).labels_
 
     X = make_data(n)
-    exact = _reset_peak()
-    baseline = _status_bytes("VmRSS") or _max_rss_bytes()
+    exact = reset_peak()
+    baseline = status_bytes("VmRSS") or max_rss_bytes()
     start = time.perf_counter()
     labels = run(X)
     best = time.perf_counter() - start
-    peak = (_status_bytes("VmHWM") if exact else None) or _max_rss_bytes()
+    peak = (status_bytes("VmHWM") if exact else None) or max_rss_bytes()
     for _ in range(repeats - 1):
         start = time.perf_counter()
         run(X)

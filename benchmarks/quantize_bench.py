@@ -39,12 +39,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peak_memory import max_rss_bytes, reset_peak, status_bytes  # noqa: E402
 
 KS = (16, 64)
 BIG_K = 64
@@ -98,30 +101,6 @@ def run_method(method: str, image: np.ndarray, k: int) -> np.ndarray:
     return model.cluster_centers_[labels].reshape(image.shape) * 255
 
 
-def _status_bytes(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def _max_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
-
-
 def worker(method: str, image_name: str, k: int, repeats: int) -> dict:
     """Measure one cell; runs in its own process."""
     import sklearn.cluster  # noqa: F401  (imported before the baseline, like kmlib)
@@ -130,12 +109,12 @@ def worker(method: str, image_name: str, k: int, repeats: int) -> dict:
     from kmlib.quantize import mse
 
     image = make_image(image_name)
-    exact = _reset_peak()
-    baseline = _status_bytes("VmRSS") or _max_rss_bytes()
+    exact = reset_peak()
+    baseline = status_bytes("VmRSS") or max_rss_bytes()
     start = time.perf_counter()
     quantized = run_method(method, image, k)
     best = time.perf_counter() - start
-    peak = (_status_bytes("VmHWM") if exact else None) or _max_rss_bytes()
+    peak = (status_bytes("VmHWM") if exact else None) or max_rss_bytes()
     for _ in range(repeats - 1):
         start = time.perf_counter()
         run_method(method, image, k)

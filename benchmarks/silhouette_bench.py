@@ -31,12 +31,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peak_memory import max_rss_bytes, reset_peak, status_bytes  # noqa: E402
 
 SIZES = (1_000, 10_000, 20_000)
 N_FEATURES = 16
@@ -58,30 +61,6 @@ def make_data(n: int):
     return X, labels
 
 
-def _status_bytes(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def _max_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
-
-
 def worker(library: str, n: int, repeats: int) -> dict:
     """Measure one library at one size; runs in its own process."""
     import sklearn.metrics
@@ -90,12 +69,12 @@ def worker(library: str, n: int, repeats: int) -> dict:
 
     function = kmlib_score if library == "kmlib" else sklearn.metrics.silhouette_score
     X, labels = make_data(n)
-    exact = _reset_peak()
-    baseline = _status_bytes("VmRSS") or _max_rss_bytes()
+    exact = reset_peak()
+    baseline = status_bytes("VmRSS") or max_rss_bytes()
     start = time.perf_counter()
     score = function(X, labels)
     best = time.perf_counter() - start
-    peak = (_status_bytes("VmHWM") if exact else None) or _max_rss_bytes()
+    peak = (status_bytes("VmHWM") if exact else None) or max_rss_bytes()
     for _ in range(repeats - 1):
         start = time.perf_counter()
         function(X, labels)
