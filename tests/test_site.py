@@ -121,3 +121,10 @@ def test_chapter_figures_have_alt_text(chapter):
     assert images, f"{chapter.name} has no figure"
     missing = [a.get("src") for a in images if not (a.get("alt") or "").strip()]
     assert not missing, f"{chapter.name}: images without alt text: {missing}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(SITE)))
+def test_no_dollar_sign_left_around_math(page):
+    """A `$$` block that does not start its own paragraph renders as `$` + inline math + `$`."""
+    html = page.read_text(encoding="utf-8")
+    assert '$<span class="math' not in html, f"{page.name}: a $$ block is glued to the text before it"
