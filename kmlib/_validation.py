@@ -20,6 +20,7 @@ __all__ = [
     "check_int",
     "check_scalar",
     "check_random_state",
+    "check_labels",
 ]
 
 
@@ -84,6 +85,35 @@ def check_matching_width(X: np.ndarray, C: np.ndarray, x_name: str = "X", c_name
             f"{x_name} and {c_name} must have the same number of features (columns); "
             f"got {x_name} with {X.shape[1]} and {c_name} with {C.shape[1]}"
         )
+
+
+def check_labels(labels, n_samples: int, name: str = "labels") -> np.ndarray:
+    """Return cluster ids as a 1-D ``intp`` array with one entry per sample.
+
+    The ids are any integers (their range is the caller's business). NaN
+    raises ``ValueError``; floats, strings, bools and objects raise
+    ``TypeError`` with a hint to encode them; a wrong shape raises
+    ``ValueError``.
+    """
+    try:
+        array = np.asarray(labels)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{name} must be a 1-D array of integers; got {_describe(labels)}: {error}"
+        ) from None
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        raise ValueError(f"{name} must not contain NaN; every point needs a cluster id")
+    if array.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be an array of integers (cluster ids); got {_describe(array)}. "
+            f"Encode other labels with np.unique({name}, return_inverse=True)[1]"
+        )
+    if array.shape != (n_samples,):
+        raise ValueError(
+            f"{name} must have shape ({n_samples},), one label per row of X; "
+            f"got shape {array.shape}"
+        )
+    return array.astype(np.intp, copy=False)
 
 
 def check_int(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:

@@ -42,6 +42,7 @@ from ._validation import (
     _describe,
     check_array,
     check_int,
+    check_labels,
     check_random_state,
 )
 from .distance import WORKING_MEMORY_BYTES
@@ -68,24 +69,7 @@ def _check_labels(labels, n_samples: int, name: str = "labels") -> tuple[np.ndar
 
     Returns the codes (ndarray of intp, shape ``(n,)``) and ``K``.
     """
-    try:
-        array = np.asarray(labels)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"{name} must be a 1-D array of integers; got {_describe(labels)}: {error}"
-        ) from None
-    if array.dtype.kind == "f" and np.isnan(array).any():
-        raise ValueError(f"{name} must not contain NaN; every point needs a cluster id")
-    if array.dtype.kind not in "iu":
-        raise TypeError(
-            f"{name} must be integers (cluster ids); got {_describe(array)}. "
-            f"Encode other labels with np.unique({name}, return_inverse=True)[1]"
-        )
-    if array.shape != (n_samples,):
-        raise ValueError(
-            f"{name} must have shape ({n_samples},), one label per row of X; "
-            f"got shape {array.shape}"
-        )
+    array = check_labels(labels, n_samples, name)
     _, codes = np.unique(array, return_inverse=True)
     n_labels = int(codes.max()) + 1
     if not 2 <= n_labels <= n_samples - 1:

@@ -69,6 +69,7 @@ import numpy as np
 from ._validation import (
     check_array,
     check_int,
+    check_labels,
     check_matching_width,
     check_n_clusters,
     check_random_state,
@@ -162,18 +163,12 @@ def _check_centers(centers, X: np.ndarray, name: str) -> np.ndarray:
 
 
 def _check_labels(labels, n_samples: int, k: int, name: str = "labels") -> np.ndarray:
-    array = np.asarray(labels)
-    if array.dtype.kind not in "iu":
-        raise TypeError(f"{name} must be an array of integers; got dtype {array.dtype}")
-    if array.shape != (n_samples,):
-        raise ValueError(
-            f"{name} must have shape ({n_samples},), one label per row of X; got shape {array.shape}"
-        )
+    array = check_labels(labels, n_samples, name)
     if n_samples and (array.min() < 0 or array.max() >= k):
         raise ValueError(
             f"{name} must lie in [0, {k - 1}] for k={k}; got values from {array.min()} to {array.max()}"
         )
-    return array.astype(np.intp, copy=False)
+    return array
 
 
 def _check_tol(tol) -> float:

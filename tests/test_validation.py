@@ -8,6 +8,7 @@ import pytest
 from kmlib._validation import (
     check_array,
     check_int,
+    check_labels,
     check_n_clusters,
     check_random_state,
     check_scalar,
@@ -108,3 +109,25 @@ def test_random_state_rejects_other_types(value):
 def test_random_state_rejects_negative_seed():
     with pytest.raises(ValueError, match="random_state must be a non-negative integer; got -1"):
         check_random_state(-1)
+
+
+def test_check_labels_returns_intp_ids():
+    out = check_labels(np.array([3, -1, 3], dtype=np.int8), 3)
+    assert out.dtype == np.intp
+    np.testing.assert_array_equal(out, [3, -1, 3])
+
+
+@pytest.mark.parametrize(
+    "labels, error, match",
+    [
+        ([0.0, np.nan, 1.0], ValueError, "labels must not contain NaN"),
+        ([0.5, 1.0, 2.0], TypeError, "labels must be an array of integers"),
+        (["a", "b", "c"], TypeError, r"np.unique\(labels, return_inverse=True\)"),
+        ([True, False, True], TypeError, "labels must be an array of integers"),
+        ([0, 1], ValueError, r"labels must have shape \(3,\)"),
+        ([[0, 1, 2]], ValueError, r"labels must have shape \(3,\)"),
+    ],
+)
+def test_check_labels_rejects(labels, error, match):
+    with pytest.raises(error, match=match):
+        check_labels(labels, 3)
