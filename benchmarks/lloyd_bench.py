@@ -32,8 +32,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
-import resource
 import subprocess
 import sys
 import time
@@ -41,6 +39,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peak_memory import max_rss_bytes, reset_peak, status_bytes  # noqa: E402
 
 #: The (n, d, K) cases of issue 3.
 CASES = ((10**3, 2, 3), (10**5, 2, 8), (10**5, 16, 32), (10**6, 3, 16))
@@ -228,44 +229,6 @@ def import_library(impl: str) -> None:
         import kmlib  # noqa: F401
 
 
-# ------------------------------------------------------------------ peak memory
-
-
-def _status_kib(field: str) -> int | None:
-    """A ``kB`` field of ``/proc/self/status`` (``VmRSS``, ``VmHWM``), or None off Linux."""
-    try:
-        with open("/proc/self/status") as f:
-            match = re.search(rf"^{field}:\s+(\d+) kB", f.read(), re.MULTILINE)
-    except OSError:
-        return None
-    return int(match.group(1)) if match else None
-
-
-def reset_peak_rss() -> bool:
-    """Reset the process's peak RSS to its current RSS (Linux >= 4.0); True if it worked."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        return False
-    return True
-
-
-def peak_rss_kib() -> int:
-    """The process's peak resident set size so far, in KiB."""
-    hwm = _status_kib("VmHWM")
-    if hwm is not None:
-        return hwm
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return maxrss // 1024 if sys.platform == "darwin" else maxrss  # bytes on macOS
-
-
-def current_rss_kib() -> int:
-    """The process's resident set size now, in KiB (the peak where /proc is missing)."""
-    rss = _status_kib("VmRSS")
-    return rss if rss is not None else peak_rss_kib()
-
-
 # ---------------------------------------------------------------- measurements
 
 
@@ -280,8 +243,8 @@ def measure(n: int, d: int, k: int, impl: str, settings: Settings | None = None)
     run = RUNNERS[impl]
     import_library(impl)
     X, init_centers = make_data(n, d, k)
-    reset_peak_rss()
-    baseline = current_rss_kib()
+    reset_peak()
+    baseline = status_bytes("VmRSS") or max_rss_bytes()
     best_ms, total, calls = math.inf, 0.0, 0
     while calls < settings.repeats or (
         total < settings.min_seconds and calls < settings.max_repeats
@@ -290,7 +253,7 @@ def measure(n: int, d: int, k: int, impl: str, settings: Settings | None = None)
         n_iter, inertia = run(X, init_centers, settings.max_iter)
         elapsed = time.perf_counter() - start
         if calls == 0:
-            peak_mib = max(0, peak_rss_kib() - baseline) / 1024
+            peak_mib = max(0, (status_bytes("VmHWM") or max_rss_bytes()) - baseline) / 2**20
         best_ms = min(best_ms, 1000 * elapsed / n_iter)
         total, calls = total + elapsed, calls + 1
     return Measurement(n, d, k, impl, best_ms, peak_mib, n_iter, inertia)

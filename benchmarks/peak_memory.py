@@ -12,6 +12,7 @@ upper bound.
 from __future__ import annotations
 
 import resource
+import sys
 
 
 def status_bytes(field: str) -> int | None:
@@ -37,5 +38,6 @@ def reset_peak() -> bool:
 
 
 def max_rss_bytes() -> int:
-    """The peak resident size since the process started (ru_maxrss is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """The peak resident size since the process started (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return maxrss if sys.platform == "darwin" else maxrss * 1024
