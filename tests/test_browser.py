@@ -32,16 +32,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from built_site import SITE, chapters, pages, require_site
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-if not (SITE / "index.html").exists():
-    if os.environ.get("KMLIB_REQUIRE_SITE") == "1":
-        raise RuntimeError(f"no built site at {SITE}: run `make book` first")
-    pytest.skip("the website is not built (run `make book`)", allow_module_level=True)
+require_site()
 
 
 def _no_browser(reason: str):
@@ -73,10 +70,9 @@ TIMEOUT_MS = 20_000
 # stored yet in localStorage), then uses "auto": harmless, and not the book's doing.
 BENIGN_CONSOLE_ERRORS = {"Got invalid theme mode: . Resetting to auto."}
 
-# Pages of the site (not _static's, nor leftovers in hidden folders of an old build).
-PAGES = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
-               if not any(part == "_static" or part.startswith(".") for part in p.relative_to(SITE).parts))
-CHAPTERS = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").glob("[0-9][0-9]_*.html"))
+# Pages of the site, as paths relative to its root.
+PAGES = [p.relative_to(SITE).as_posix() for p in pages()]
+CHAPTERS = [p.relative_to(SITE).as_posix() for p in chapters()]
 # Animation players in the built HTML (matplotlib's to_jshtml, via kmlib.plot.animation_html).
 PLAYERS = {c: (SITE / c).read_text(encoding="utf-8").count('title="Next frame"') for c in CHAPTERS}
 

@@ -8,26 +8,16 @@ these tests skip, unless ``KMLIB_REQUIRE_SITE=1`` (set by `make site-test`).
 
 from __future__ import annotations
 
-import os
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from built_site import SITE, chapters, pages, require_site
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
-
-if not (SITE / "index.html").exists():
-    if os.environ.get("KMLIB_REQUIRE_SITE") == "1":
-        raise RuntimeError(f"no built site at {SITE}: run `make book` first")
-    pytest.skip("the website is not built (run `make book`)", allow_module_level=True)
-
-PAGES = sorted(
-    p for p in SITE.rglob("*.html")
-    if "_static" not in p.parts and not any(part.startswith(".") for part in p.relative_to(SITE).parts)
-)
-CHAPTERS = sorted((SITE / "book").glob("[0-9][0-9]_*.html"))
+require_site()
+PAGES = pages()
+CHAPTERS = chapters()
 # (tag, attribute) pairs whose URL the browser fetches when the page loads.
 LOADED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
           ("video", "src"), ("audio", "src"), ("embed", "src"), ("link", "href")}
