@@ -18,7 +18,7 @@ from html import escape
 
 import numpy as np
 
-from ._validation import check_array, check_int
+from ._validation import check_array, check_int, check_labels
 from .distance import nearest
 
 __all__ = [
@@ -894,16 +894,10 @@ def silhouette_diagram(ax, X_or_samples, labels, *, gap: int = 8, mean_line: boo
     float
         The mean silhouette :math:`\bar s` of all points.
     """
-    labels = np.asarray(labels)
     data = np.asarray(X_or_samples, dtype=float)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must be a 1-D array of integers; got dtype {labels.dtype}, "
-                        f"shape {labels.shape}")
+    labels = check_labels(labels, data.shape[0] if data.ndim else 0)
     if data.ndim == 1:
         samples = data
-        if samples.shape != labels.shape:
-            raise ValueError(f"X_or_samples, given as silhouettes, must have shape {labels.shape} "
-                             f"to match labels; got {samples.shape}")
         if not np.all(np.isfinite(samples)) or np.abs(samples).max(initial=0) > 1:
             raise ValueError("silhouettes must be finite numbers in [-1, 1]")
     else:
