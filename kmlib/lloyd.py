@@ -31,8 +31,10 @@ initial centres kmlib and scikit-learn give the same labels, the same
   final assignment step runs, so the returned labels are always the nearest
   centres of the returned centres;
 - like scikit-learn, the loop runs on the data minus its column means (the
-  centres are shifted back at the end), and the assignment step works on
-  blocks of 256 rows, as scikit-learn's. This changes nothing in exact
+  centres are shifted back at the end). The assignment step screens the
+  points in single precision and settles the close calls in double
+  precision on blocks of 256 rows, rounded as scikit-learn rounds them
+  (:func:`kmlib.distance._nearest_labels`). This changes nothing in exact
   arithmetic; it makes exact ties (frequent with integer data such as the
   digits) break the same way as in scikit-learn.
 
@@ -75,7 +77,7 @@ from ._validation import (
     check_random_state,
     check_scalar,
 )
-from .distance import _nearest_labels, nearest, pairwise_sq_dists
+from .distance import _nearest_labels, _screen_points, nearest, pairwise_sq_dists
 from .seeding import _check_sample_weight, _kmeans_plusplus, _random_init
 
 __all__ = [
@@ -256,7 +258,7 @@ def _update(
         if centers is None:  # distance of each point to its own cluster's mean
             own = sums[labels] / counts[labels][:, None]
         else:  # ... to its own (old) centre, as scikit-learn
-            own = centers[labels]
+            own = np.take(centers, labels, axis=0)
         diff = X - own
         distances = np.einsum("ij,ij->i", diff, diff)
         if w is not None:  # a point of weight 0 cannot fill a cluster
@@ -354,7 +356,9 @@ def _inertia(
     per_cluster: bool,
     sample_weight: np.ndarray | None = None,
 ):
-    diff = X - centers[labels]
+    diff = X - np.take(centers, labels, axis=0)  # take: faster than centers[labels]
+    if sample_weight is None and not per_cluster:
+        return float(np.einsum("ij,ij->", diff, diff))
     sq = np.einsum("ij,ij->i", diff, diff)
     if sample_weight is not None:
         sq *= sample_weight
@@ -412,12 +416,6 @@ def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
 # ---------------------------------------------------------------------------
 
 
-#: Rows per block in Lloyd's assignment step: scikit-learn's ``CHUNK_SIZE``.
-#: Same-shaped matrix products round the same way, so exact ties (common with
-#: integer data such as the digits) are broken as in scikit-learn.
-_CHUNK_SIZE = 256
-
-
 def _lloyd(
     X: np.ndarray,
     init_centers: np.ndarray,
@@ -430,16 +428,17 @@ def _lloyd(
     k = init_centers.shape[0]
     w = sample_weight
     x_mean = X.mean(axis=0)  # unweighted, as scikit-learn
-    Xc = X - x_mean  # centred, as scikit-learn; only rounding changes
-    features = np.ascontiguousarray(Xc.T)  # for the update's per-feature sums
-    if w is not None:
-        features = features * w  # the sums of w_i x_i (new array: Xc.T is Xc when d = 1)
+    columns = X.T.copy()  # one row per feature (a new array): fast to centre and to sum
+    columns -= x_mean[:, None]  # centred, as scikit-learn; only rounding changes
+    Xc = np.ascontiguousarray(columns.T)  # the same numbers, one row per point
+    points = _screen_points(Xc)  # prepared once for every assignment step
+    features = columns if w is None else columns * w  # the update sums them by cluster
     centers = init_centers - x_mean
     history = [] if record else None
     labels_old = None
-    strict = converged = False
+    strict = converged = relocated_before = False
     for i in range(max_iter):
-        labels = _nearest_labels(Xc, centers, _CHUNK_SIZE)
+        labels = _nearest_labels(points, centers)
         if record:
             shown = init_centers.copy() if i == 0 else centers + x_mean  # exact at the start
             history.append(
@@ -448,15 +447,18 @@ def _lloyd(
         new_centers, relocated = _update(Xc, labels, k, centers, features, w)
         shift = np.sum((new_centers - centers) ** 2)
         centers = new_centers
-        if not relocated and labels_old is not None and np.array_equal(labels, labels_old):
+        # The same labels give bit-for-bit the same means, so unless the last update
+        # re-seeded a cluster, shift > 0 already proves that the labels changed.
+        maybe_unchanged = shift == 0 or relocated_before
+        if maybe_unchanged and not relocated and labels_old is not None and np.array_equal(labels, labels_old):
             strict = converged = True  # labels unchanged: the means are final
             break
         if shift <= tol_abs:
             converged = True
             break
-        labels_old = labels
+        labels_old, relocated_before = labels, relocated
     if not strict:
-        labels = _nearest_labels(Xc, centers, _CHUNK_SIZE)  # so that labels are the nearest centres
+        labels = _nearest_labels(points, centers)  # so that labels are the nearest centres
     return KMeansResult(
         centers=centers + x_mean,
         labels=labels,
@@ -468,7 +470,7 @@ def _lloyd(
 
 
 def _warn_if_few_clusters(labels: np.ndarray, k: int) -> None:
-    distinct = np.unique(labels).size
+    distinct = np.count_nonzero(np.bincount(labels, minlength=k))
     if distinct < k:
         warnings.warn(
             f"Number of distinct clusters ({distinct}) found smaller than n_clusters ({k}). "

@@ -307,3 +307,118 @@ def test_nearest_memory_stays_far_below_the_broadcast():
     assert peak < 16e6 + 4 * distance_module.WORKING_MEMORY_BYTES
     assert peak < broadcast_bytes / 10
     assert labels.shape == sq.shape == (1_000_000,)
+
+
+# --- Lloyd's assignment step: single-precision screen, exact close calls -------
+
+screen_points = distance_module._screen_points
+screened_labels = distance_module._nearest_labels
+
+
+def exact_labels(X, C):
+    """The reference: every block through the double-precision search."""
+    X, C = np.asarray(X, float), np.asarray(C, float)
+    labels = np.full(len(X), -1, dtype=np.intp)
+    n_blocks = -(-len(X) // distance_module.EXACT_BLOCK)
+    distance_module._exact_labels(X, C, labels, np.arange(n_blocks))
+    return labels
+
+
+@pytest.fixture
+def small_screen_blocks(monkeypatch):
+    """Screen blocks of 64 points, so that small tests cross several blocks."""
+    monkeypatch.setattr(distance_module, "SCREEN_BLOCK", 64)
+
+
+@given(
+    point_sets(max_rows=700, max_dim=6),
+    st.sampled_from([1e-150, 1e-20, 1.0, 1e20, 1e150]),
+)
+@settings(max_examples=80, deadline=None)
+def test_screened_labels_equal_exact_labels(XC, scale):
+    X, C = XC[0] * scale, XC[1] * scale
+    expected = exact_labels(X, C)
+    np.testing.assert_array_equal(screened_labels(screen_points(X), C), expected)
+
+
+@given(point_sets(max_rows=300, max_dim=4))
+@settings(max_examples=40, deadline=None)
+def test_screened_labels_equal_exact_labels_across_screen_blocks(XC):
+    X, C = XC
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(distance_module, "SCREEN_BLOCK", 64)
+        got = screened_labels(screen_points(X), C)
+    np.testing.assert_array_equal(got, exact_labels(X, C))
+
+
+def test_screened_labels_break_exact_ties_to_the_lowest_index(small_screen_blocks):
+    # Integer points and integer centres: many points are exactly as far from
+    # two centres; C[3] repeats C[0], so it must never win.
+    rng = np.random.default_rng(0)
+    X = rng.integers(-5, 6, size=(2000, 2)).astype(float)
+    C = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [0.0, 0.0], [-2.0, -2.0]])
+    labels = screened_labels(screen_points(X), C)
+    np.testing.assert_array_equal(labels, exact_labels(X, C))
+    np.testing.assert_array_equal(labels, direct_sq_dists(X, C).argmin(axis=1))  # exact here
+    assert not np.any(labels == 3)
+
+
+def test_screened_labels_on_points_straddling_a_border(small_screen_blocks):
+    # Points within a few ulps of the bisector of two centres: the close calls.
+    t = np.linspace(-3, 3, 1001)
+    offsets = np.array([-1e-15, -1e-16, 0.0, 1e-16, 1e-15])
+    X = np.array([[1.0 + e, y] for y in t for e in offsets])
+    C = np.array([[0.0, 0.5], [2.0, 0.5], [1.0, 40.0]])
+    np.testing.assert_array_equal(screened_labels(screen_points(X), C), exact_labels(X, C))
+
+
+def test_screened_labels_on_digits_with_data_points_as_centres():
+    # Integer data, centres on data points: exact ties, as in the oracle tests.
+    X = load_digits().data
+    X = X - X.mean(axis=0)
+    for seed in range(3):
+        C = X[np.random.default_rng(seed).choice(len(X), 10, replace=False)]
+        np.testing.assert_array_equal(screened_labels(screen_points(X), C), exact_labels(X, C))
+
+
+def test_centre_far_outside_the_data_uses_the_exact_search():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(500, 3))
+    C = np.vstack([rng.normal(size=(3, 3)), np.full((1, 3), 1e25)])
+    np.testing.assert_array_equal(screened_labels(screen_points(X), C), exact_labels(X, C))
+
+
+def test_screened_labels_of_all_zero_points():
+    X = np.zeros((10, 2))
+    C = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(screened_labels(screen_points(X), C), np.ones(10, dtype=int))
+
+
+def test_screen_decides_almost_every_point(monkeypatch):
+    # The fast path must do the work: on overlapping Gaussian blobs only a
+    # handful of blocks go to the double-precision search.
+    recomputed = []
+    original = distance_module._exact_labels
+
+    def spy(X, C, labels, blocks):
+        recomputed.append(len(blocks))
+        return original(X, C, labels, blocks)
+
+    monkeypatch.setattr(distance_module, "_exact_labels", spy)
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(50_000, 3)) + rng.integers(0, 4, size=(50_000, 1))
+    C = rng.normal(size=(12, 3))
+    labels = screened_labels(screen_points(X), C)
+    n_blocks = -(-len(X) // distance_module.EXACT_BLOCK)
+    assert sum(recomputed) <= 0.05 * n_blocks
+    monkeypatch.undo()
+    np.testing.assert_array_equal(labels, exact_labels(X, C))
+
+
+def test_screen_points_do_not_modify_the_input():
+    X = np.random.default_rng(3).normal(size=(100, 1))  # X.T is X's memory when d = 1
+    before = X.copy()
+    points = screen_points(X)
+    screened_labels(points, np.array([[0.0], [1.0]]))
+    np.testing.assert_array_equal(X, before)
+    assert points.columns.dtype == np.float32 and points.columns.shape == (2, 100)
