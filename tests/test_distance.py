@@ -422,3 +422,14 @@ def test_screen_points_do_not_modify_the_input():
     screened_labels(points, np.array([[0.0], [1.0]]))
     np.testing.assert_array_equal(X, before)
     assert points.columns.dtype == np.float32 and points.columns.shape == (2, 100)
+
+
+def test_screened_labels_with_points_at_wildly_different_scales(small_screen_blocks):
+    # Single precision underflows for the tiny points (below 1e-38 after the
+    # scaling), and centres of equal norm make them near-ties: the slack must
+    # still send every doubtful point to the exact search.
+    rng = np.random.default_rng(4)
+    X = np.vstack([rng.normal(size=(300, 2)), rng.normal(size=(300, 2)) * 1e-42,
+                   rng.normal(size=(300, 2)) * 1e-20, np.zeros((10, 2))])  # fmt: skip
+    C = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.6, 0.8], [1e-43, 0.0]])
+    np.testing.assert_array_equal(screened_labels(screen_points(X), C), exact_labels(X, C))
