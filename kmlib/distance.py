@@ -240,7 +240,8 @@ def _nearest_labels(points: _ScreenPoints, C: np.ndarray) -> np.ndarray:
         near = D <= threshold  # the minimum itself, and centres within the slack of it
         np.subtract(k, (near * weights).max(axis=0), out=labels[start:stop])
         if np.count_nonzero(near) > stop - start:  # some point has two or more
-            undecided.append(start + np.flatnonzero(near.sum(axis=0) > 1))
+            counts = near.sum(axis=0, dtype=weights.dtype)  # small integers: a fast sum
+            undecided.append(start + np.flatnonzero(counts > 1))
     if undecided:  # recompute the blocks that hold them
         blocks = np.unique(np.concatenate(undecided) // EXACT_BLOCK)
         _exact_labels(points.rows, C, labels, blocks)
