@@ -5,22 +5,17 @@ and the report are exercised once. No time is ever asserted: timings depend
 on the machine.
 """
 
-import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
+from benchmark_scripts import BENCHMARKS, load_benchmark
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 import lloyd_bench  # noqa: E402
 import lloyd_report  # noqa: E402
 
-# benchmarks/run.py under a name that cannot shadow anything else
-_spec = importlib.util.spec_from_file_location("benchmarks_run", BENCHMARKS / "run.py")
-run = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(run)
+run = load_benchmark("run")  # benchmarks/run.py, under a name that cannot shadow anything
 
 TINY = lloyd_bench.Settings(max_iter=2, repeats=1)
 TINY_SETTINGS = dict.fromkeys(lloyd_bench.IMPLEMENTATIONS, TINY)

@@ -4,6 +4,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from benchmark_scripts import load_benchmark
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -418,13 +419,7 @@ def test_bad_gap_parameters():
 
 
 def test_silhouette_benchmark_script_runs():
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "silhouette_bench.py"
-    spec = importlib.util.spec_from_file_location("silhouette_bench", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_benchmark("silhouette_bench")
     text = bench.main(sizes=(300,))
     assert "| n | kmlib s | sklearn s | speed ratio | kmlib peak MiB | sklearn peak MiB |" in text
     assert "| 300 |" in text

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 import pytest
+from benchmark_scripts import load_benchmark
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -366,10 +365,7 @@ def test_int_and_float32_input_accepted():
 
 
 def test_dbscan_benchmark_script_runs():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "dbscan_bench.py"
-    spec = importlib.util.spec_from_file_location("dbscan_bench", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_benchmark("dbscan_bench")
     text = bench.main(sizes=(300,))
     assert "| n | kmlib s | sklearn s | ratio | kmlib MiB | sklearn MiB |" in text
     assert "| 300 |" in text

@@ -7,6 +7,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from benchmark_scripts import load_benchmark
 from sklearn.datasets import load_sample_image
 
 from kmlib.distance import nearest
@@ -321,13 +322,7 @@ def test_weighted_lloyd_reseeds_an_empty_cluster(crop):
 
 def test_benchmark_harness_runs(crop):
     """Smoke test of benchmarks/quantize_bench.py (no time is asserted)."""
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "quantize_bench.py"
-    spec = importlib.util.spec_from_file_location("quantize_bench", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_benchmark("quantize_bench")
     assert bench.make_image("china").shape == (427, 640, 3)
     for method in bench.METHODS:
         quantized = bench.run_method(method, crop, 4)
