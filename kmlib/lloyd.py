@@ -356,7 +356,8 @@ def _inertia(
     per_cluster: bool,
     sample_weight: np.ndarray | None = None,
 ):
-    diff = X - np.take(centers, labels, axis=0)  # take: faster than centers[labels]
+    diff = np.take(centers, labels, axis=0)  # c_{l_i} for every i (faster than centers[labels])
+    np.subtract(X, diff, out=diff)  # x_i - c_{l_i}, in place: one n-by-d temporary, not two
     if sample_weight is None and not per_cluster:
         return float(np.einsum("ij,ij->", diff, diff))
     sq = np.einsum("ij,ij->i", diff, diff)
