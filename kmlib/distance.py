@@ -126,22 +126,25 @@ def _exact_labels(X: np.ndarray, C: np.ndarray, labels: np.ndarray, blocks: np.n
     ``(b + 1) * EXACT_BLOCK``, the last one may be short). How BLAS rounds an
     entry of a product depends on the shape of the product and on the row's
     place in it, so a row is always computed within its whole block, as in
-    scikit-learn's loop. Many blocks go to numpy in one call as a stack
-    ``(blocks, rows, d) @ (d, k)``, which numpy multiplies block by block.
+    scikit-learn's loop. Consecutive blocks go to numpy in one call as a
+    stack ``(blocks, rows, d) @ (d, k)`` (a view of ``X``), which numpy
+    multiplies block by block; its distances stay within ``WORKING_MEMORY_BYTES``.
     """
-    n = X.shape[0]
+    n, d = X.shape
     k = C.shape[0]
     rows = EXACT_BLOCK
     c_sq_norms = np.einsum("ij,ij->i", C, C)
     minus_two_ct = -2.0 * C.T  # exact: 2 is a power of two
     n_whole = n // rows
     whole = blocks[blocks < n_whole]
-    per_call = max(1, WORKING_MEMORY_BYTES // (8 * k * rows))
-    for first in range(0, whole.size, per_call):
-        index = whole[first : first + per_call, None] * rows + np.arange(rows)  # (blocks, rows)
-        stack = np.matmul(X[index], minus_two_ct)
-        stack += c_sq_norms
-        labels[index] = stack.argmin(axis=2)
+    per_call = max(1, WORKING_MEMORY_BYTES // (8 * rows * k))
+    runs = np.split(whole, np.flatnonzero(np.diff(whole) != 1) + 1) if whole.size else []
+    for run in runs:  # consecutive blocks are a view of X: nothing is copied
+        for first in range(run[0], run[-1] + 1, per_call):
+            index = np.s_[first * rows : min(first + per_call, run[-1] + 1) * rows]
+            stack = np.matmul(X[index].reshape(-1, rows, d), minus_two_ct)
+            stack += c_sq_norms
+            labels[index] = stack.reshape(-1, k).argmin(axis=1)
     if n_whole * rows < n and blocks.size and blocks[-1] == n_whole:  # the short last block
         block = X[n_whole * rows :] @ minus_two_ct
         block += c_sq_norms
@@ -184,6 +187,11 @@ def _screen_points(X: np.ndarray) -> _ScreenPoints:
     return _ScreenPoints(X, columns, block_norms, scale)
 
 
+def _share_of_blocks(points: np.ndarray, n: int) -> float:
+    """The share of the ``EXACT_BLOCK``-point blocks of ``range(n)`` that hold some of ``points``."""
+    return np.unique(points // EXACT_BLOCK).size / -(-n // EXACT_BLOCK)
+
+
 def _nearest_labels(points: _ScreenPoints, C: np.ndarray) -> np.ndarray:
     r"""Labels only, for validated input: the assignment step of Lloyd's loop.
 
@@ -215,7 +223,10 @@ def _nearest_labels(points: _ScreenPoints, C: np.ndarray) -> np.ndarray:
 
     Scaling by a power of two (exact) keeps the single-precision numbers in
     range; a centre far outside the data (more than :math:`2^{40}` times its
-    extent) sends the whole step to the exact search.
+    extent) sends the whole step to the exact search. So does a first block
+    of points in which more than half of the ``EXACT_BLOCK`` blocks hold a
+    close call: with many features and heavily overlapping clusters the
+    screen decides too little to pay for itself.
     """
     k, d = C.shape
     centers = C * points.scale
@@ -242,6 +253,11 @@ def _nearest_labels(points: _ScreenPoints, C: np.ndarray) -> np.ndarray:
         if np.count_nonzero(near) > stop - start:  # some point has two or more
             counts = near.sum(axis=0, dtype=weights.dtype)  # small integers: a fast sum
             undecided.append(start + np.flatnonzero(counts > 1))
+            if start == 0 and _share_of_blocks(undecided[0], stop) > 0.5:
+                # Close calls everywhere (many features, clusters that overlap
+                # heavily): the screen would only add to the exact search.
+                _exact_labels(points.rows, C, labels, np.arange(-(-n // EXACT_BLOCK)))
+                return labels
     if undecided:  # recompute the blocks that hold them
         blocks = np.unique(np.concatenate(undecided) // EXACT_BLOCK)
         _exact_labels(points.rows, C, labels, blocks)

@@ -433,3 +433,49 @@ def test_screened_labels_with_points_at_wildly_different_scales(small_screen_blo
                    rng.normal(size=(300, 2)) * 1e-20, np.zeros((10, 2))])  # fmt: skip
     C = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.6, 0.8], [1e-43, 0.0]])
     np.testing.assert_array_equal(screened_labels(screen_points(X), C), exact_labels(X, C))
+
+
+def test_close_calls_scattered_over_many_blocks():
+    # A clean first screen block, then integer points with exact ties spread
+    # over later blocks: runs of consecutive blocks and single ones are recomputed.
+    rng = np.random.default_rng(5)
+    clean = rng.normal(size=(distance_module.SCREEN_BLOCK, 2)) * 0.3 + [10.0, 0.0]
+    ties = rng.integers(-3, 4, size=(6000, 2)).astype(float)
+    X = np.vstack([clean, ties, clean[:1000], ties[:300]])
+    C = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [10.0, 0.0]])
+    np.testing.assert_array_equal(screened_labels(screen_points(X), C), exact_labels(X, C))
+
+
+def test_mostly_close_calls_switch_to_the_exact_search(monkeypatch):
+    # Integer points with ties in most blocks: after the first screen block
+    # the whole step goes to the exact search, in one pass over every block.
+    calls = []
+    original = distance_module._exact_labels
+
+    def spy(X, C, labels, blocks):
+        calls.append(blocks.copy())
+        return original(X, C, labels, blocks)
+
+    monkeypatch.setattr(distance_module, "_exact_labels", spy)
+    X = np.random.default_rng(6).integers(-3, 4, size=(20_000, 2)).astype(float)
+    C = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [0.0, 0.0]])
+    labels = screened_labels(screen_points(X), C)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(calls[0], np.arange(-(-len(X) // distance_module.EXACT_BLOCK)))
+    monkeypatch.undo()
+    np.testing.assert_array_equal(labels, exact_labels(X, C))
+
+
+def test_exact_search_copies_no_points():
+    # Many features, every block exact: the stacks are views of X, so the
+    # extra memory is the labels and the bounded blocks of distances.
+    rng = np.random.default_rng(7)
+    X = rng.integers(0, 3, size=(8192, 400)).astype(float)
+    C = X[:5].copy()
+    labels = np.empty(len(X), dtype=np.intp)
+    tracemalloc.start()
+    distance_module._exact_labels(X, C, labels, np.arange(len(X) // distance_module.EXACT_BLOCK))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < X.nbytes / 10
+    np.testing.assert_array_equal(labels, exact_labels(X, C))
