@@ -229,11 +229,12 @@ def _nearest_labels(points: _ScreenPoints, C: np.ndarray) -> np.ndarray:
     screen decides too little to pay for itself.
     """
     k, d = C.shape
-    centers = C * points.scale
     n = points.columns.shape[1]
     labels = np.empty(n, dtype=np.intp)
-    if not np.abs(centers).max() < 2.0**40:
-        _exact_labels(points.rows, C, labels, np.arange(-(-n // EXACT_BLOCK)))
+    every_block = np.arange(-(-n // EXACT_BLOCK))
+    centers = C * points.scale
+    if not np.abs(centers).max() < 2.0**40:  # single precision could overflow
+        _exact_labels(points.rows, C, labels, every_block)
         return labels
     c_sq_norms = np.einsum("ij,ij->i", centers, centers)
     # D = A @ [x; 1]: the row of centre j is (-2 c_j, ||c_j||^2)
@@ -256,7 +257,7 @@ def _nearest_labels(points: _ScreenPoints, C: np.ndarray) -> np.ndarray:
             if start == 0 and _share_of_blocks(undecided[0], stop) > 0.5:
                 # Close calls everywhere (many features, clusters that overlap
                 # heavily): the screen would only add to the exact search.
-                _exact_labels(points.rows, C, labels, np.arange(-(-n // EXACT_BLOCK)))
+                _exact_labels(points.rows, C, labels, every_block)
                 return labels
     if undecided:  # recompute the blocks that hold them
         blocks = np.unique(np.concatenate(undecided) // EXACT_BLOCK)
