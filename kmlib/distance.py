@@ -81,6 +81,9 @@ def _chunk_rows(n_samples: int, n_centers: int, chunk_size: int | None) -> int:
 def _partial_block(X_block: np.ndarray, C: np.ndarray, c_sq_norms: np.ndarray) -> np.ndarray:
     """``(rows, k)`` block of ``||c||^2 - 2 x.c``: squared distances minus ``||x||^2``.
 
+    ``X_block`` may also be a stack ``(blocks, rows, d)``; numpy multiplies
+    each block of it separately, and the result is ``(blocks, rows, k)``.
+
     The dropped term is the same for every centre of a row, so it does not
     change which centre is nearest; scikit-learn drops it too.
     """
@@ -126,15 +129,14 @@ def _exact_labels(X: np.ndarray, C: np.ndarray, labels: np.ndarray, blocks: np.n
     ``(b + 1) * EXACT_BLOCK``, the last one may be short). How BLAS rounds an
     entry of a product depends on the shape of the product and on the row's
     place in it, so a row is always computed within its whole block, as in
-    scikit-learn's loop. Consecutive blocks go to numpy in one call as a
-    stack ``(blocks, rows, d) @ (d, k)`` (a view of ``X``), which numpy
+    scikit-learn's loop. Consecutive blocks go to :func:`_partial_block` in
+    one call as a stack ``(blocks, rows, d)`` (a view of ``X``), which numpy
     multiplies block by block; its distances stay within ``WORKING_MEMORY_BYTES``.
     """
     n, d = X.shape
     k = C.shape[0]
     rows = EXACT_BLOCK
     c_sq_norms = np.einsum("ij,ij->i", C, C)
-    minus_two_ct = -2.0 * C.T  # exact: 2 is a power of two
     n_whole = n // rows
     whole = blocks[blocks < n_whole]
     per_call = max(1, WORKING_MEMORY_BYTES // (8 * rows * k))
@@ -142,12 +144,10 @@ def _exact_labels(X: np.ndarray, C: np.ndarray, labels: np.ndarray, blocks: np.n
     for run in runs:  # consecutive blocks are a view of X: nothing is copied
         for first in range(run[0], run[-1] + 1, per_call):
             index = np.s_[first * rows : min(first + per_call, run[-1] + 1) * rows]
-            stack = np.matmul(X[index].reshape(-1, rows, d), minus_two_ct)
-            stack += c_sq_norms
+            stack = _partial_block(X[index].reshape(-1, rows, d), C, c_sq_norms)
             labels[index] = stack.reshape(-1, k).argmin(axis=1)
     if n_whole * rows < n and blocks.size and blocks[-1] == n_whole:  # the short last block
-        block = X[n_whole * rows :] @ minus_two_ct
-        block += c_sq_norms
+        block = _partial_block(X[n_whole * rows :], C, c_sq_norms)
         labels[n_whole * rows :] = block.argmin(axis=1)
 
 
