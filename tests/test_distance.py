@@ -315,13 +315,33 @@ screen_points = distance_module._screen_points
 screened_labels = distance_module._nearest_labels
 
 
+_exact_search = distance_module._exact_labels  # unaffected by the spy below
+
+
+def every_exact_block(n):
+    """The numbers of all ``EXACT_BLOCK``-row blocks of ``n`` points."""
+    return np.arange(-(-n // distance_module.EXACT_BLOCK))
+
+
 def exact_labels(X, C):
     """The reference: every block through the double-precision search."""
     X, C = np.asarray(X, float), np.asarray(C, float)
     labels = np.full(len(X), -1, dtype=np.intp)
-    n_blocks = -(-len(X) // distance_module.EXACT_BLOCK)
-    distance_module._exact_labels(X, C, labels, np.arange(n_blocks))
+    _exact_search(X, C, labels, every_exact_block(len(X)))
     return labels
+
+
+@pytest.fixture
+def exact_search_calls(monkeypatch):
+    """The ``blocks`` of every call the screen makes to the exact search."""
+    calls = []
+
+    def spy(X, C, labels, blocks):
+        calls.append(blocks.copy())
+        return _exact_search(X, C, labels, blocks)
+
+    monkeypatch.setattr(distance_module, "_exact_labels", spy)
+    return calls
 
 
 @pytest.fixture
@@ -394,24 +414,14 @@ def test_screened_labels_of_all_zero_points():
     np.testing.assert_array_equal(screened_labels(screen_points(X), C), np.ones(10, dtype=int))
 
 
-def test_screen_decides_almost_every_point(monkeypatch):
+def test_screen_decides_almost_every_point(exact_search_calls):
     # The fast path must do the work: on overlapping Gaussian blobs only a
     # handful of blocks go to the double-precision search.
-    recomputed = []
-    original = distance_module._exact_labels
-
-    def spy(X, C, labels, blocks):
-        recomputed.append(len(blocks))
-        return original(X, C, labels, blocks)
-
-    monkeypatch.setattr(distance_module, "_exact_labels", spy)
     rng = np.random.default_rng(2)
     X = rng.normal(size=(50_000, 3)) + rng.integers(0, 4, size=(50_000, 1))
     C = rng.normal(size=(12, 3))
     labels = screened_labels(screen_points(X), C)
-    n_blocks = -(-len(X) // distance_module.EXACT_BLOCK)
-    assert sum(recomputed) <= 0.05 * n_blocks
-    monkeypatch.undo()
+    assert sum(len(blocks) for blocks in exact_search_calls) <= 0.05 * every_exact_block(len(X)).size
     np.testing.assert_array_equal(labels, exact_labels(X, C))
 
 
@@ -446,23 +456,14 @@ def test_close_calls_scattered_over_many_blocks():
     np.testing.assert_array_equal(screened_labels(screen_points(X), C), exact_labels(X, C))
 
 
-def test_mostly_close_calls_switch_to_the_exact_search(monkeypatch):
+def test_mostly_close_calls_switch_to_the_exact_search(exact_search_calls):
     # Integer points with ties in most blocks: after the first screen block
     # the whole step goes to the exact search, in one pass over every block.
-    calls = []
-    original = distance_module._exact_labels
-
-    def spy(X, C, labels, blocks):
-        calls.append(blocks.copy())
-        return original(X, C, labels, blocks)
-
-    monkeypatch.setattr(distance_module, "_exact_labels", spy)
     X = np.random.default_rng(6).integers(-3, 4, size=(20_000, 2)).astype(float)
     C = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [0.0, 0.0]])
     labels = screened_labels(screen_points(X), C)
-    assert len(calls) == 1
-    np.testing.assert_array_equal(calls[0], np.arange(-(-len(X) // distance_module.EXACT_BLOCK)))
-    monkeypatch.undo()
+    assert len(exact_search_calls) == 1
+    np.testing.assert_array_equal(exact_search_calls[0], every_exact_block(len(X)))
     np.testing.assert_array_equal(labels, exact_labels(X, C))
 
 
@@ -474,7 +475,7 @@ def test_exact_search_copies_no_points():
     C = X[:5].copy()
     labels = np.empty(len(X), dtype=np.intp)
     tracemalloc.start()
-    distance_module._exact_labels(X, C, labels, np.arange(len(X) // distance_module.EXACT_BLOCK))
+    _exact_search(X, C, labels, every_exact_block(len(X)))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < X.nbytes / 10
