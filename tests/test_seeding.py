@@ -270,12 +270,14 @@ def test_bad_n_local_trials(trials, error):
 WEIGHTS = np.array([1.0, 2.0, 0.5, 0.0, 3.0])  # point 3 (x = 7) weighs nothing
 
 
-def test_weighted_first_centre_proportional_to_weight():
-    rng = np.random.default_rng(5)
+@pytest.mark.parametrize(("seeding", "seed"), [(kmlib.kmeans_plusplus, 5), (kmlib.random_init, 3)])
+def test_weighted_first_centre_proportional_to_weight(seeding, seed):
+    # k-means++'s first centre and a random start are both drawn with P ~ w.
+    rng = np.random.default_rng(seed)
     draws = 5000
     counts = np.zeros(len(POINTS))
     for _ in range(draws):
-        counts[_index_of(kmlib.kmeans_plusplus(POINTS, 1, random_state=rng, sample_weight=WEIGHTS))[0]] += 1
+        counts[_index_of(seeding(POINTS, 1, random_state=rng, sample_weight=WEIGHTS))[0]] += 1
     assert counts[3] == 0
     expected = draws * WEIGHTS / WEIGHTS.sum()
     assert _chi2_pvalue(counts, expected, len(POINTS) - 2) > 1e-4
@@ -311,16 +313,6 @@ def test_zero_weight_points_never_chosen(trials):
         ):
             assert {tuple(row) for row in centers} <= allowed
             assert np.unique(centers, axis=0).shape[0] == 10
-
-
-def test_weighted_random_init_proportional_to_weight():
-    rng = np.random.default_rng(3)
-    draws = 5000
-    counts = np.zeros(len(POINTS))
-    for _ in range(draws):
-        counts[_index_of(kmlib.random_init(POINTS, 1, random_state=rng, sample_weight=WEIGHTS))[0]] += 1
-    assert counts[3] == 0
-    assert _chi2_pvalue(counts, draws * WEIGHTS / WEIGHTS.sum(), len(POINTS) - 2) > 1e-4
 
 
 def test_unit_weights_give_distinct_data_points():
