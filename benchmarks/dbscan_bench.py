@@ -38,7 +38,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peak_memory import max_rss_bytes, reset_peak, status_bytes  # noqa: E402
+from peak_memory import (  # noqa: E402
+    UPPER_BOUND_NOTE,
+    max_rss_bytes,
+    reset_peak,
+    status_bytes,
+)
 
 SIZES = (1_000, 20_000)
 EPS = 0.1
@@ -130,7 +135,7 @@ def main(sizes=SIZES, eps: float = EPS) -> str:
     lines.append("ratio = kmlib time / scikit-learn time (lower is better).")
     lines.append("Labels equal to scikit-learn's at every n: " + ("yes." if same else "NO."))
     if not all(cell["exact_peak"] for pair in rows.values() for cell in pair):
-        lines.append("(/proc/self/clear_refs not writable: peaks from ru_maxrss, an upper bound)")
+        lines.append(UPPER_BOUND_NOTE)
     if TARGET_N in rows:
         ours, theirs = rows[TARGET_N]
         ratio = ours["seconds"] / theirs["seconds"]

@@ -14,6 +14,9 @@ from __future__ import annotations
 import resource
 import sys
 
+#: The line a report prints when some peaks came from the ``ru_maxrss`` fallback.
+UPPER_BOUND_NOTE = "(/proc/self/clear_refs not writable: peaks from ru_maxrss, an upper bound)"
+
 
 def status_bytes(field: str) -> int | None:
     """A ``/proc/self/status`` field (``VmRSS``, ``VmHWM``) in bytes, or None."""

@@ -47,7 +47,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peak_memory import max_rss_bytes, reset_peak, status_bytes  # noqa: E402
+from peak_memory import (  # noqa: E402
+    UPPER_BOUND_NOTE,
+    max_rss_bytes,
+    reset_peak,
+    status_bytes,
+)
 
 KS = (16, 64)
 BIG_K = 64
@@ -166,7 +171,7 @@ def main(ks=KS, big: bool = True) -> str:
 
     lines.append("")
     if not all(cell["exact_peak"] for cell in cells.values()):
-        lines.append("(/proc/self/clear_refs not writable: peaks from ru_maxrss, an upper bound)")
+        lines.append(UPPER_BOUND_NOTE)
     comparisons = (  # which pixels, the two methods, the target, what scikit-learn runs
         ("1 000 pixels", "1000", SAMPLE_TARGET, "scikit-learn's recipe"),
         ("all pixels", "all", ALL_TARGET, "scikit-learn"),

@@ -39,7 +39,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peak_memory import max_rss_bytes, reset_peak, status_bytes  # noqa: E402
+from peak_memory import (  # noqa: E402
+    UPPER_BOUND_NOTE,
+    max_rss_bytes,
+    reset_peak,
+    status_bytes,
+)
 
 SIZES = (1_000, 10_000, 20_000)
 N_FEATURES = 16
@@ -122,7 +127,7 @@ def main(sizes=SIZES) -> str:
         f"({'<=' if agree else '>'} {AGREEMENT:g})."
     )
     if not all(cell["exact_peak"] for pair in rows.values() for cell in pair):
-        lines.append("(/proc/self/clear_refs not writable: peaks from ru_maxrss, an upper bound)")
+        lines.append(UPPER_BOUND_NOTE)
     if TARGET_N in rows:
         ours, theirs = rows[TARGET_N]
         ratio = theirs["seconds"] / ours["seconds"]
