@@ -17,7 +17,7 @@ Only numpy is needed; :mod:`kmlib.plot` also needs matplotlib.
 """
 
 from . import datasets
-from .choosing_k import (
+from ._choosing_k import (
     GapResult,
     calinski_harabasz_score,
     davies_bouldin_score,
@@ -26,9 +26,9 @@ from .choosing_k import (
     silhouette_samples,
     silhouette_score,
 )
-from .dbscan import dbscan, k_distance
-from .distance import euclidean, nearest, pairwise_sq_dists
-from .lloyd import (
+from ._dbscan import dbscan, k_distance
+from ._distance import euclidean, nearest, pairwise_sq_dists
+from ._lloyd import (
     ConvergenceWarning,
     IterationRecord,
     KMeans,
@@ -40,7 +40,7 @@ from .lloyd import (
     lloyd,
     update,
 )
-from .metrics import (
+from ._metrics import (
     adjusted_rand_score,
     center_error,
     classification_scores,
@@ -49,8 +49,8 @@ from .metrics import (
     match_labels,
     purity,
 )
-from .quantize import mse, psnr, quantize, storage_cost
-from .seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
+from ._quantize import mse, psnr, quantize, storage_cost
+from ._seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
 
 __all__ = [
     "euclidean",

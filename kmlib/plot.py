@@ -18,8 +18,8 @@ from html import escape
 
 import numpy as np
 
+from ._distance import nearest
 from ._validation import check_array, check_int, check_labels
-from .distance import nearest
 
 __all__ = [
     "PALETTE",
@@ -653,7 +653,7 @@ def plot_dbscan(ax, X, labels, core_mask=None, *, s: float = 36, legend: bool = 
         The points.
     labels : array_like of int, shape (n,)
         Cluster of each point, ``-1`` for noise (as returned by
-        :func:`kmlib.dbscan.dbscan`).
+        :func:`kmlib._dbscan.dbscan`).
     core_mask : array_like of bool, shape (n,), optional
         Which points are core points (``dbscan(..., return_core=True)``).
         Without it every clustered point is drawn as a border point.
@@ -901,7 +901,7 @@ def silhouette_diagram(ax, X_or_samples, labels, *, gap: int = 8, mean_line: boo
         if not np.all(np.isfinite(samples)) or np.abs(samples).max(initial=0) > 1:
             raise ValueError("silhouettes must be finite numbers in [-1, 1]")
     else:
-        from .choosing_k import silhouette_samples
+        from ._choosing_k import silhouette_samples
 
         samples = silhouette_samples(data, labels)
     gap = check_int(gap, "gap", minimum=0)
@@ -1021,7 +1021,7 @@ def choosing_k_animation(X, results, *, silhouettes=None, interval: int = 1200, 
     if len(ks) > 14:
         raise ValueError(f"results must hold at most 14 values of K (one frame each); got {len(ks)}")
     if silhouettes is None:
-        from .choosing_k import silhouette_score
+        from ._choosing_k import silhouette_score
 
         silhouettes = {int(k): (float("nan") if k < 2 else silhouette_score(X, results[k].labels))
                        for k in ks}

@@ -1,4 +1,4 @@
-"""Tests for kmlib.choosing_k: elbow, silhouette, CH/DB indices, gap statistic."""
+"""Tests for kmlib._choosing_k: elbow, silhouette, CH/DB indices, gap statistic."""
 
 import tracemalloc
 
@@ -11,17 +11,17 @@ from hypothesis.extra import numpy as hnp
 from sklearn import datasets
 from sklearn import metrics as skm
 
-from kmlib.choosing_k import (
+from kmlib import (
     GapResult,
-    _reference_sampler,
     calinski_harabasz_score,
     davies_bouldin_score,
     elbow,
     gap_statistic,
+    kmeans,
     silhouette_samples,
     silhouette_score,
 )
-from kmlib.lloyd import kmeans
+from kmlib._choosing_k import _reference_sampler
 
 LABEL_FUNCTIONS = [
     silhouette_samples,

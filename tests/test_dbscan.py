@@ -1,8 +1,7 @@
-"""Tests of kmlib.dbscan: worked examples, the scikit-learn oracle, properties, bad input."""
+"""Tests of kmlib._dbscan: worked examples, the scikit-learn oracle, properties, bad input."""
 
 from __future__ import annotations
 
-import importlib
 import tracemalloc
 
 import numpy as np
@@ -11,11 +10,9 @@ from benchmark_scripts import load_benchmark
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kmlib import _dbscan as kd  # noqa: E402
+from kmlib import dbscan, k_distance
 from kmlib.datasets import make_blobs, make_moons
-from kmlib.dbscan import dbscan, k_distance
-
-# The module itself (``kmlib.dbscan`` is the function, re-exported at the top level).
-kd = importlib.import_module("kmlib.dbscan")
 
 sk_cluster = pytest.importorskip("sklearn.cluster")
 sk_neighbors = pytest.importorskip("sklearn.neighbors")

@@ -1,4 +1,4 @@
-"""Specification of kmlib.distance (Chapter 1)."""
+"""Specification of kmlib._distance (Chapter 1)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.datasets import load_digits, load_iris
 from sklearn.metrics.pairwise import euclidean_distances
 
-from kmlib import distance as distance_module
+from kmlib import _distance as distance_module
 from kmlib import euclidean, nearest, pairwise_sq_dists
 
 # Coordinates of moderate size, so that the GEMM identity's rounding error is

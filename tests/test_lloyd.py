@@ -1,6 +1,6 @@
-"""Tests of kmlib.lloyd: the two steps, Lloyd's loop, kmeans and the KMeans estimator.
+"""Tests of kmlib._lloyd: the two steps, Lloyd's loop, kmeans and the KMeans estimator.
 
-The oracle is scikit-learn: from the same initial centres, kmlib.lloyd and
+The oracle is scikit-learn: from the same initial centres, kmlib._lloyd and
 ``sklearn.cluster.KMeans(algorithm="lloyd", n_init=1)`` must give the same
 labels, the same number of iterations and the same inertia (1e-9 relative)
 on the real data sets iris, wine and digits.
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kmlib
-from kmlib.lloyd import ConvergenceWarning, NotFittedError
+from kmlib import ConvergenceWarning, NotFittedError
 
 sklearn = pytest.importorskip("sklearn")
 from sklearn.cluster import KMeans as SkKMeans  # noqa: E402

@@ -1,4 +1,4 @@
-"""Tests of kmlib.metrics against scipy and scikit-learn (test-only dependencies)."""
+"""Tests of kmlib._metrics against scipy and scikit-learn (test-only dependencies)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kmlib
-from kmlib.metrics import linear_sum_assignment
+from kmlib import linear_sum_assignment
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
 sk_metrics = pytest.importorskip("sklearn.metrics")

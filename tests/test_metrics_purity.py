@@ -1,4 +1,4 @@
-"""Tests of kmlib.metrics.purity."""
+"""Tests of kmlib._metrics.purity."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kmlib.metrics import purity
+from kmlib import purity
 
 FAST = settings(max_examples=50, deadline=None)
 

@@ -157,7 +157,7 @@ def test_lloyd_animation_caps_frames(blobs):
     assert int(re.search(r"new Array\((\d+)\)", html).group(1)) == 5
 
 
-@pytest.mark.skipif(not hasattr(kmlib, "lloyd"), reason="kmlib.lloyd not available yet")
+@pytest.mark.skipif(not hasattr(kmlib, "lloyd"), reason="kmlib._lloyd not available yet")
 def test_lloyd_animation_accepts_a_recorded_result(blobs):
     X, _, means = blobs
     result = kmlib.lloyd(X, X[[0, 1, 2]], record=True)

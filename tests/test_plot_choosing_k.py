@@ -22,7 +22,7 @@ from matplotlib.colors import to_rgba  # noqa: E402
 
 import kmlib  # noqa: E402
 from kmlib import plot  # noqa: E402
-from kmlib.choosing_k import silhouette_samples  # noqa: E402
+from kmlib._choosing_k import silhouette_samples  # noqa: E402
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
-"""Tests for kmlib.quantize: colour quantization, MSE/PSNR, storage cost."""
+"""Tests for kmlib._quantize: colour quantization, MSE/PSNR, storage cost."""
 
 import doctest
-import importlib
 import math
 import tracemalloc
 
@@ -10,12 +9,8 @@ import pytest
 from benchmark_scripts import load_benchmark
 from sklearn.datasets import load_sample_image
 
-from kmlib.distance import nearest
-from kmlib.lloyd import kmeans, lloyd
-from kmlib.quantize import mse, psnr, quantize, storage_cost
-
-# The module itself (``kmlib.quantize`` is the function, re-exported at the top level).
-quantize_module = importlib.import_module("kmlib.quantize")
+from kmlib import _quantize as quantize_module  # noqa: E402
+from kmlib import kmeans, lloyd, mse, nearest, psnr, quantize, storage_cost
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +55,7 @@ def test_round_trip_uint8(crop, k):
     # every pixel is a palette colour ...
     matches = (pixels[:, None, :] == palette[None, :, :]).all(axis=2)
     assert matches.any(axis=1).all()
-    # ... and the nearest one to the original pixel (same rule as kmlib.distance.nearest)
+    # ... and the nearest one to the original pixel (same rule as kmlib._distance.nearest)
     labels, sq = nearest(crop.reshape(-1, 3), palette.astype(float))
     np.testing.assert_array_equal(pixels, palette[labels])
 
@@ -117,7 +112,7 @@ def test_sample_size_none_and_large_are_all_pixels(crop):
 
 
 def test_weighted_lloyd_is_lloyd_on_the_pixels(crop):
-    """kmlib.lloyd on distinct colours weighted by counts = kmlib.lloyd on every pixel."""
+    """kmlib._lloyd on distinct colours weighted by counts = kmlib._lloyd on every pixel."""
     X = crop.reshape(-1, 3).astype(float)
     colours, counts = quantize_module._distinct_colours(crop.reshape(-1, 3), True)
     assert counts.sum() == X.shape[0] and colours.shape[0] < X.shape[0]  # there are duplicates

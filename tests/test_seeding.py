@@ -1,4 +1,4 @@
-"""Tests of kmlib.seeding: random (Forgy) seeding and k-means++.
+"""Tests of kmlib._seeding: random (Forgy) seeding and k-means++.
 
 The statistical tests draw many seedings from one seeded generator and check,
 with a chi-square test, that k-means++ draws its first centre uniformly and
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kmlib
-from kmlib.seeding import DuplicatePointsWarning
+from kmlib import DuplicatePointsWarning
 
 stats = pytest.importorskip("scipy.stats")
 

@@ -28,8 +28,8 @@ import math
 
 import numpy as np
 
+from ._lloyd import kmeans
 from ._validation import _describe, check_int, check_random_state, check_scalar
-from .lloyd import kmeans
 
 __all__ = ["quantize", "mse", "psnr", "storage_cost"]
 
@@ -130,7 +130,7 @@ _MAP_ROWS = 2048
 def _map_to_palette(points: np.ndarray, palette: np.ndarray, dtype=np.float64) -> np.ndarray:
     r"""Index of the nearest palette colour of every row of ``points`` (``(n, 3)``), by blocks.
 
-    The rule of :func:`kmlib.distance.nearest`: minimise
+    The rule of :func:`kmlib._distance.nearest`: minimise
     :math:`\lVert c_j \rVert^2 - 2\, x \cdot c_j` (the squared distance less
     :math:`\lVert x \rVert^2`, the same for every centre), ties to the lowest
     index. It is computed as *one* matrix product per block of ``_MAP_ROWS``
@@ -187,7 +187,7 @@ def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300, n
        distinct colours. For an integer image the centres are rounded to
        integers; they form the palette.
     3. Replace *every* pixel by its nearest palette colour (the rule of
-       :func:`kmlib.distance.nearest`, ties to the lowest index), one block
+       :func:`kmlib._distance.nearest`, ties to the lowest index), one block
        of 2048 pixels at a time, so memory stays bounded.
 
     Two cases are settled without Lloyd's algorithm:

@@ -21,7 +21,7 @@ classic answers and two indices often quoted beside them:
 
 The silhouette needs every pairwise distance, :math:`n^2` of them. They are
 computed a block of rows at a time with the GEMM identity of
-:mod:`kmlib.distance`, reduced to per-cluster sums at once, and dropped: no
+:mod:`kmlib._distance`, reduced to per-cluster sums at once, and dropped: no
 ``(n, n)`` matrix is ever held. All scores equal scikit-learn's
 (``sklearn.metrics``) up to rounding.
 
@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._distance import WORKING_MEMORY_BYTES
+from ._lloyd import kmeans
 from ._validation import (
     _describe,
     check_array,
@@ -45,8 +47,6 @@ from ._validation import (
     check_labels,
     check_random_state,
 )
-from .distance import WORKING_MEMORY_BYTES
-from .lloyd import kmeans
 
 __all__ = [
     "elbow",
@@ -251,7 +251,7 @@ def silhouette_samples(X, labels, *, chunk_size: int | None = None) -> np.ndarra
     The distances come from the GEMM identity on the centred data (a
     translation changes no distance, and near the origin the identity loses
     less to cancellation), ``chunk_size`` rows at a time (by default as
-    many as fit ``kmlib.distance.WORKING_MEMORY_BYTES``, 16 MiB): memory grows
+    many as fit ``kmlib._distance.WORKING_MEMORY_BYTES``, 16 MiB): memory grows
     like ``n``, not ``n**2``, and time like :math:`n^2 d`.
 
     Parameters

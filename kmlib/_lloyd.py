@@ -34,7 +34,7 @@ initial centres kmlib and scikit-learn give the same labels, the same
   centres are shifted back at the end). The assignment step screens the
   points in single precision and settles the close calls in double
   precision on blocks of 256 rows, rounded as scikit-learn rounds them
-  (:func:`kmlib.distance._nearest_labels`). This changes nothing in exact
+  (:func:`kmlib._distance._nearest_labels`). This changes nothing in exact
   arithmetic; it makes exact ties (frequent with integer data such as the
   digits) break the same way as in scikit-learn.
 
@@ -55,7 +55,7 @@ unweighted results). The objective becomes
 takes weighted means, a cluster is empty when its weight is 0, and a point
 moved into an empty cluster brings its weight. With integer weights this is
 k-means on the data with row ``i`` repeated :math:`w_i` times (same
-iterates, same inertia), without the copies: :func:`kmlib.quantize.quantize`
+iterates, same inertia), without the copies: :func:`kmlib._quantize.quantize`
 clusters the distinct colours of an image weighted by their pixel counts.
 As in scikit-learn, the centring and ``tol`` use the *unweighted* mean and
 variance of ``X``.
@@ -68,6 +68,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._distance import _nearest_labels, _screen_points, nearest, pairwise_sq_dists
+from ._seeding import _check_sample_weight, _kmeans_plusplus, _random_init
 from ._validation import (
     check_array,
     check_int,
@@ -77,8 +79,6 @@ from ._validation import (
     check_random_state,
     check_scalar,
 )
-from .distance import _nearest_labels, _screen_points, nearest, pairwise_sq_dists
-from .seeding import _check_sample_weight, _kmeans_plusplus, _random_init
 
 __all__ = [
     "ConvergenceWarning",
