@@ -1,6 +1,7 @@
 """pytest configuration shared by the unit tests and the notebooks (nbval).
 
-Two adjustments make nbval run a notebook exactly as Jupyter, Jupyter Book
+It selects the Hypothesis profile (derandomized under ``CI=true``), and two
+adjustments make nbval run a notebook exactly as Jupyter, Jupyter Book
 and ``make execute`` do, so that a fresh run reproduces the committed outputs.
 """
 
@@ -9,6 +10,15 @@ from __future__ import annotations
 import os
 
 import nbval.kernel
+from hypothesis import settings
+
+# Hypothesis: under CI (CI=true) every run draws the same examples, so a red
+# run always means a real defect and re-running it reproduces it; a failure
+# prints the blob that replays it (@reproduce_failure). Locally, examples are
+# random, so each run explores new inputs (and .hypothesis/ remembers failures).
+settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev")
 
 _start_new_kernel = nbval.kernel.start_new_kernel
 

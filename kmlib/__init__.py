@@ -23,6 +23,7 @@ from ._choosing_k import (
     davies_bouldin_score,
     elbow,
     gap_statistic,
+    knee,
     silhouette_samples,
     silhouette_score,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "adjusted_rand_score",
     "linear_sum_assignment",
     "elbow",
+    "knee",
     "silhouette_samples",
     "silhouette_score",
     "calinski_harabasz_score",

@@ -9,7 +9,8 @@ only falls as ``k`` grows (it is 0 at ``k = n``). This module holds three
 classic answers and two indices often quoted beside them:
 
 - the **elbow** (:func:`elbow`): :math:`W_k` for a range of ``k``, to be
-  plotted and read by eye where the curve stops falling steeply;
+  plotted and read by eye where the curve stops falling steeply, or located
+  by the knee rule (:func:`knee`);
 - the **silhouette** (:func:`silhouette_samples`, :func:`silhouette_score`,
   Rousseeuw 1987): how much closer each point is to its own cluster than to
   the next one, averaged over the points;
@@ -50,6 +51,7 @@ from ._validation import (
 
 __all__ = [
     "elbow",
+    "knee",
     "silhouette_samples",
     "silhouette_score",
     "calinski_harabasz_score",
@@ -150,6 +152,49 @@ def elbow(X, ks, **kmeans_kwargs) -> np.ndarray:
     X = check_array(X, "X")
     ks = _check_ks(ks, X.shape[0])
     return np.array([kmeans(X, int(k), **kmeans_kwargs).inertia for k in ks], dtype=np.float64)
+
+
+def knee(x, y) -> int:
+    r"""The knee of a falling curve: the index of its point farthest below the chord.
+
+    With both axes scaled to ``[0, 1]``,
+    :math:`\hat x_i = (x_i - x_0) / (x_{n-1} - x_0)` and
+    :math:`\hat y_i = (y_i - \min y) / (\max y - \min y)`, the chord from the
+    first point to the last is the line :math:`\hat x + \hat y = 1` (for a
+    curve that falls from its maximum to its minimum), and the knee is the
+    point with the largest :math:`1 - \hat x_i - \hat y_i`, the first one on
+    ties. Chapter 4 reads it off the elbow curve (``x`` = the values of
+    ``k``, ``y`` = the WCSS), Chapter 5 off the sorted k-distances (``x`` =
+    their ranks) to choose DBSCAN's ``eps``.
+
+    Parameters
+    ----------
+    x : array_like of shape (n,)
+        Strictly increasing positions, ``n >= 2``.
+    y : array_like of shape (n,)
+        The curve's values there, not all equal.
+
+    Returns
+    -------
+    int
+        The index ``i`` of the knee (``x[i]`` is its position).
+
+    Examples
+    --------
+    >>> knee([1, 2, 3, 4, 5], [100.0, 30.0, 20.0, 15.0, 12.0])
+    1
+    """
+    x = check_array(x, "x", ndim=1, min_rows=2)
+    y = check_array(y, "y", ndim=1)
+    if y.shape != x.shape:
+        raise ValueError(f"x and y must have the same length; got {x.shape[0]} and {y.shape[0]}")
+    if not np.all(np.diff(x) > 0):
+        raise ValueError("x must be strictly increasing")
+    if not y.max() > y.min():
+        raise ValueError(f"y must not be constant; every value is {y[0]:g}")
+    x_scaled = (x - x[0]) / (x[-1] - x[0])
+    y_scaled = (y - y.min()) / (y.max() - y.min())
+    return int(np.argmax(1.0 - x_scaled - y_scaled))
 
 
 # ---------------------------------------------------------------------------

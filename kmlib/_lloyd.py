@@ -69,7 +69,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._distance import _nearest_labels, _screen_points, nearest, pairwise_sq_dists
-from ._seeding import _check_sample_weight, _kmeans_plusplus, _random_init
+from ._seeding import _kmeans_plusplus, _random_init
 from ._validation import (
     check_array,
     check_int,
@@ -77,6 +77,7 @@ from ._validation import (
     check_matching_width,
     check_n_clusters,
     check_random_state,
+    check_sample_weight,
     check_scalar,
 )
 
@@ -345,7 +346,7 @@ def update(X, labels, k, *, centers=None, sample_weight=None) -> np.ndarray:
         centers = _check_centers(centers, X, "centers")
         if centers.shape[0] != k:
             raise ValueError(f"centers must have k={k} rows; got shape {centers.shape}")
-    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0])
     return _update(X, labels, k, centers, None, sample_weight)[0]
 
 
@@ -408,7 +409,7 @@ def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
     X = check_array(X, "X")
     centers = _check_centers(centers, X, "centers")
     labels = _check_labels(labels, X.shape[0], centers.shape[0])
-    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0])
     return _inertia(X, centers, labels, bool(per_cluster), sample_weight)
 
 
@@ -545,7 +546,7 @@ def lloyd(
     k = check_n_clusters(init_centers.shape[0], X.shape[0], "the number of rows of init_centers")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     tol = _check_tol(tol)
-    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0])
     result = _lloyd(X, init_centers, max_iter, _tolerance(X, tol), bool(record), sample_weight)
     _warn_if_few_clusters(result.labels, k)
     return result
@@ -605,7 +606,7 @@ def _kmeans(X, k, init, n_init, max_iter, tol, random_state, sample_weight=None)
     """kmeans() without the final warning; returns the best run."""
     X = check_array(X, "X")
     k = check_n_clusters(k, X.shape[0], "k")
-    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0])
     init = _check_init(init, X, k)
     n_init = _check_n_init(n_init, init)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
@@ -818,7 +819,7 @@ class KMeans:
         With ``sample_weight``: :math:`-\sum_i w_i \min_j \lVert x_i - c_j \rVert^2`.
         """
         X = self._check_fitted_input(X)
-        sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+        sample_weight = check_sample_weight(sample_weight, X.shape[0])
         sq = nearest(X, self.cluster_centers_)[1]
         if sample_weight is None:
             return -float(sq.sum())

@@ -41,7 +41,13 @@ import warnings
 
 import numpy as np
 
-from ._validation import _describe, check_array, check_int, check_n_clusters, check_random_state
+from ._validation import (
+    check_array,
+    check_int,
+    check_n_clusters,
+    check_random_state,
+    check_sample_weight,
+)
 
 __all__ = ["DuplicatePointsWarning", "kmeans_plusplus", "random_init"]
 
@@ -55,43 +61,6 @@ def _duplicates_message(n_distinct: int, k: int) -> str:
         f"X has only {n_distinct} distinct point(s), fewer than k={k}; "
         f"some initial centres coincide (possibly due to duplicate points in X)"
     )
-
-
-def _check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
-    """``None``, or ``sample_weight`` as a float64 array of shape ``(n,)``: finite, >= 0, not all 0."""
-    if sample_weight is None:
-        return None
-    try:
-        array = np.asarray(sample_weight)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"sample_weight must be None or an array of numbers; could not convert "
-            f"{_describe(sample_weight)}: {error}"
-        ) from None
-    if array.dtype.kind not in "iuf":
-        raise TypeError(
-            f"sample_weight must be None or an array of real numbers; got {_describe(array)}"
-        )
-    if array.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight must be a 1-D array of shape ({n_samples},), one weight per row of X; "
-            f"got shape {array.shape}"
-        )
-    array = array.astype(np.float64)
-    if not np.isfinite(array).all():
-        bad = "NaN" if np.isnan(array).any() else "infinity"
-        raise ValueError(f"sample_weight must be finite; it contains {bad}")
-    if (array < 0).any():
-        raise ValueError(
-            f"sample_weight must be non-negative; got a minimum of {array.min():g}"
-        )
-    with np.errstate(over="ignore"):
-        total = array.sum()
-    if not total > 0:
-        raise ValueError("sample_weight must not be all zero; got a sum of 0")
-    if not np.isfinite(total):
-        raise ValueError("sample_weight must have a finite sum; its sum overflows float64")
-    return array
 
 
 def _n_distinct(X: np.ndarray) -> int:
@@ -252,7 +221,7 @@ def random_init(X, k, *, random_state=None, sample_weight=None) -> np.ndarray:
     """
     X = check_array(X, "X")
     k = check_n_clusters(k, X.shape[0])
-    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0])
     rng = check_random_state(random_state)
     centers, _, enough = _random_init(X, k, rng, sample_weight)
     if not enough:
@@ -319,7 +288,7 @@ def kmeans_plusplus(
     k = check_n_clusters(k, X.shape[0])
     if n_local_trials is not None:
         n_local_trials = check_int(n_local_trials, "n_local_trials", minimum=1)
-    sample_weight = _check_sample_weight(sample_weight, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0])
     rng = check_random_state(random_state)
     centers, _, enough = _kmeans_plusplus(X, k, rng, n_local_trials, sample_weight)
     if not enough:

@@ -21,6 +21,7 @@ __all__ = [
     "check_scalar",
     "check_random_state",
     "check_labels",
+    "check_sample_weight",
 ]
 
 
@@ -193,3 +194,40 @@ def check_random_state(random_state, name: str = "random_state") -> np.random.Ge
         f"{name} must be None, a non-negative int or a numpy.random.Generator; "
         f"got {_describe(random_state)}"
     )
+
+
+def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
+    """``None``, or ``sample_weight`` as a float64 array of shape ``(n,)``: finite, >= 0, not all 0."""
+    if sample_weight is None:
+        return None
+    try:
+        array = np.asarray(sample_weight)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"sample_weight must be None or an array of numbers; could not convert "
+            f"{_describe(sample_weight)}: {error}"
+        ) from None
+    if array.dtype.kind not in "iuf":
+        raise TypeError(
+            f"sample_weight must be None or an array of real numbers; got {_describe(array)}"
+        )
+    if array.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight must be a 1-D array of shape ({n_samples},), one weight per row of X; "
+            f"got shape {array.shape}"
+        )
+    array = array.astype(np.float64)
+    if not np.isfinite(array).all():
+        bad = "NaN" if np.isnan(array).any() else "infinity"
+        raise ValueError(f"sample_weight must be finite; it contains {bad}")
+    if (array < 0).any():
+        raise ValueError(
+            f"sample_weight must be non-negative; got a minimum of {array.min():g}"
+        )
+    with np.errstate(over="ignore"):
+        total = array.sum()
+    if not total > 0:
+        raise ValueError("sample_weight must not be all zero; got a sum of 0")
+    if not np.isfinite(total):
+        raise ValueError("sample_weight must have a finite sum; its sum overflows float64")
+    return array
