@@ -131,6 +131,8 @@ def test_readable_function_is_short_and_uses_no_private_names(name):
     source = inspect.getsource(getattr(kmlib, name))
     assert code_lines(source) <= READABLE_MAX_LINES, (name, code_lines(source))
     assert private_identifiers(source) == set(), name
+    wide = [line for line in source.splitlines() if len(line) > 80]
+    assert wide == [], f"{name}: shown code lines must fit 80 columns"
 
 
 def test_no_function_outside_kernels_and_plot_is_long():
