@@ -68,8 +68,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._distance import _nearest_labels, _screen_points, nearest, pairwise_sq_dists
-from ._seeding import _kmeans_plusplus, _random_init
+from ._blocks import power_of_two_exponent, sq_norms
+from ._distance import nearest, pairwise_sq_dists
+from ._kernels.screen import exact_labels, prepare, screened_labels
+from ._kernels.sums import cluster_sums, feature_rows
+from ._seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
 from ._validation import (
     check_array,
     check_int,
@@ -155,34 +158,42 @@ class KMeansResult:
 
 
 # ---------------------------------------------------------------------------
-# Validation helpers
+# Input checks
 # ---------------------------------------------------------------------------
 
 
-def _check_centers(centers, X: np.ndarray, name: str) -> np.ndarray:
+def check_centers(centers, X: np.ndarray, name: str = "centers", k: int | None = None):
+    """``centers`` as a float64 array with the columns of ``X`` (and ``k`` rows if given)."""
     centers = check_array(centers, name)
     check_matching_width(X, centers, "X", name)
+    if k is not None and centers.shape[0] != k:
+        raise ValueError(f"{name} must have k={k} rows; got shape {centers.shape}")
     return centers
 
 
-def _check_labels(labels, n_samples: int, k: int, name: str = "labels") -> np.ndarray:
+def check_cluster_labels(labels, n_samples: int, k: int, name: str = "labels") -> np.ndarray:
+    """``labels`` as an int array of shape ``(n,)`` with values in ``[0, k)``."""
     array = check_labels(labels, n_samples, name)
     if n_samples and (array.min() < 0 or array.max() >= k):
         raise ValueError(
-            f"{name} must lie in [0, {k - 1}] for k={k}; got values from {array.min()} to {array.max()}"
+            f"{name} must lie in [0, {k - 1}] for k={k}; "
+            f"got values from {array.min()} to {array.max()}"
         )
     return array
 
 
-def _check_tol(tol) -> float:
-    return check_scalar(tol, "tol", minimum=0.0)
+def largest_magnitude(A: np.ndarray) -> float:
+    """``max |a|`` over the entries of ``A``, without an ``abs`` copy of it."""
+    return max(float(A.max(initial=0.0)), -float(A.min(initial=0.0)))
 
 
-def _tolerance(X: np.ndarray, tol: float) -> float:
+def tolerance(X: np.ndarray, tol) -> float:
     """scikit-learn's absolute tolerance: ``tol`` times the mean feature variance.
 
-    Unweighted even when the fit has weights, as scikit-learn's ``_tolerance``.
+    ``tol`` is checked (a number >= 0). Unweighted even when the fit has
+    weights, as scikit-learn's ``_tolerance``.
     """
+    tol = check_scalar(tol, "tol", minimum=0.0)
     if tol == 0.0:
         return 0.0
     return float(np.mean(np.var(X, axis=0)) * tol)
@@ -198,7 +209,8 @@ def assign(X, centers) -> np.ndarray:
 
     .. math:: \ell_i = \operatorname*{arg\,min}_j \lVert x_i - c_j \rVert^2
 
-    Ties go to the lowest index. Memory stays bounded (see :func:`kmlib.nearest`).
+    Ties go to the lowest index. Memory stays bounded (see
+    :func:`kmlib.nearest`).
 
     Parameters
     ----------
@@ -217,85 +229,66 @@ def assign(X, centers) -> np.ndarray:
     array([0, 1, 0])
     """
     X = check_array(X, "X")
-    centers = _check_centers(centers, X, "centers")
-    return nearest(X, centers)[0]
+    centers = check_centers(centers, X)
+    labels, _ = nearest(X, centers)
+    return labels
 
 
-def _update(
-    X: np.ndarray,
-    labels: np.ndarray,
-    k: int,
-    centers: np.ndarray | None,
-    features: np.ndarray | None = None,
-    sample_weight: np.ndarray | None = None,
-) -> tuple[np.ndarray, bool]:
-    """Means of the clusters, empty ones re-seeded as scikit-learn does (validated input).
+def reseed_empty(X, labels, counts, sums, centers, sample_weight=None) -> bool:
+    """Move the farthest points into the empty clusters, as scikit-learn does.
 
-    ``features`` is ``X.T`` as a contiguous array (one row per feature), times
-    ``sample_weight`` if there are weights; Lloyd's loop makes it once, since
-    summing a contiguous row is several times faster than summing a strided
-    column of ``X``. Without weights no multiplication by ones is done.
-
-    Returns the new centres and whether any point was moved into an empty cluster
-    (then ``labels`` no longer describe the new clusters until the next assignment).
+    ``counts`` and ``sums`` (the weight and weighted sum of every cluster) are
+    changed in place. With ``e`` empty clusters, the ``e`` points with the
+    largest squared distance to their own centre (``centers``, or the means
+    of their clusters if ``centers`` is None) move, in turn, into the empty
+    clusters (ascending index), each taking its weight out of its old
+    cluster. Returns whether any point moved: it does not when every point
+    sits on its centre up to the rounding of a mean (fewer distinct points
+    than clusters; scikit-learn tests ``== 0``, which rounding can miss).
     """
     n, d = X.shape
     w = sample_weight
-    if features is None:
-        features = np.ascontiguousarray(X.T)  # a view of X when d = 1: never write to it
-        if w is not None:
-            features = features * w  # a new contiguous array
-    if w is None:
-        counts = np.bincount(labels, minlength=k).astype(np.float64)
-    else:  # the weight of every cluster
-        counts = np.bincount(labels, weights=w, minlength=k)
-    sums = np.empty((k, d), dtype=np.float64)
-    for j in range(d):  # d passes of O(n) in index order, no (n, k) one-hot matrix
-        sums[:, j] = np.bincount(labels, weights=features[j], minlength=k)
-
     empty = np.flatnonzero(counts == 0)
-    relocated = False
-    if empty.size:
-        if centers is None:  # distance of each point to its own cluster's mean
-            own = sums[labels] / counts[labels][:, None]
-        else:  # ... to its own (old) centre, as scikit-learn
-            own = np.take(centers, labels, axis=0)
-        diff = X - own
-        distances = np.einsum("ij,ij->i", diff, diff)
-        if w is not None:  # a point of weight 0 cannot fill a cluster
-            distances[w == 0] = 0.0
-        # Every point on its centre (zero up to the rounding of a mean) means
-        # fewer distinct points than clusters: relocating is pointless.
-        # (scikit-learn tests == 0, which rounding can miss.)
-        rounding = d * (n * np.finfo(np.float64).eps * np.abs(X).max()) ** 2
-        if distances.max() > rounding:
-            n_empty = empty.size
-            # scikit-learn's exact choice: the n_empty farthest points.
-            far = np.argpartition(distances, -n_empty)[: -n_empty - 1 : -1]
-            for new_id, point in zip(empty, far, strict=True):
-                old_id = labels[point]
-                weight = 1.0 if w is None else w[point]  # the point brings its weight
-                moved = X[point] if w is None else X[point] * weight
-                sums[old_id] -= moved
-                counts[old_id] -= weight
-                sums[new_id] = moved
-                counts[new_id] = weight
-            relocated = True
+    if centers is None:  # distance of each point to its own cluster's mean
+        own = sums[labels] / counts[labels][:, None]
+    else:
+        own = np.take(centers, labels, axis=0)
+    distances = sq_norms(X - own)
+    if w is not None:  # a point of weight 0 cannot fill a cluster
+        distances[w == 0] = 0.0
+    rounding = d * (n * np.finfo(np.float64).eps * np.abs(X).max()) ** 2
+    if not distances.max() > rounding:
+        return False
+    # scikit-learn's exact choice: the len(empty) farthest points.
+    far = np.argpartition(distances, -empty.size)[: -empty.size - 1 : -1]
+    for new_id, point in zip(empty, far, strict=True):
+        weight = 1.0 if w is None else w[point]  # the point brings its weight
+        moved = X[point] if w is None else X[point] * weight
+        sums[labels[point]] -= moved
+        counts[labels[point]] -= weight
+        sums[new_id] = moved
+        counts[new_id] = weight
+    return True
 
+
+def means(counts: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """The centre of every cluster: its sum over its weight (never NaN).
+
+    Times the reciprocal (not a division), as scikit-learn, to round alike. A
+    cluster still empty (duplicate points) gets the heaviest cluster's centre.
+    """
     filled = counts > 0
-    new_centers = np.empty((k, d), dtype=np.float64)
-    # Times the reciprocal (not a division), as scikit-learn, to round alike.
-    new_centers[filled] = sums[filled] * (1.0 / counts[filled])[:, None]
-    if not filled.all():
-        # Still empty (duplicate points): put it on the heaviest cluster's centre.
-        new_centers[~filled] = new_centers[np.argmax(counts)]
-    return new_centers, relocated
+    centers = np.empty_like(sums)
+    centers[filled] = sums[filled] * (1.0 / counts[filled])[:, None]
+    centers[~filled] = centers[np.argmax(counts)]
+    return centers
 
 
 def update(X, labels, k, *, centers=None, sample_weight=None) -> np.ndarray:
     r"""Update step: every centre moves to the mean of its points.
 
-    .. math:: c_j = \frac{1}{|S_j|} \sum_{i \in S_j} x_i, \qquad S_j = \{i : \ell_i = j\}
+    .. math:: c_j = \frac{1}{|S_j|} \sum_{i \in S_j} x_i,
+              \qquad S_j = \{i : \ell_i = j\}
 
     or, with weights :math:`w_i`, the weighted mean
     :math:`c_j = \sum_{i \in S_j} w_i x_i \big/ \sum_{i \in S_j} w_i`, the
@@ -341,32 +334,15 @@ def update(X, labels, k, *, centers=None, sample_weight=None) -> np.ndarray:
     """
     X = check_array(X, "X")
     k = check_n_clusters(k, X.shape[0], "k")
-    labels = _check_labels(labels, X.shape[0], k)
+    labels = check_cluster_labels(labels, X.shape[0], k)
     if centers is not None:
-        centers = _check_centers(centers, X, "centers")
-        if centers.shape[0] != k:
-            raise ValueError(f"centers must have k={k} rows; got shape {centers.shape}")
-    sample_weight = check_sample_weight(sample_weight, X.shape[0])
-    return _update(X, labels, k, centers, None, sample_weight)[0]
-
-
-def _inertia(
-    X: np.ndarray,
-    centers: np.ndarray,
-    labels: np.ndarray,
-    per_cluster: bool,
-    sample_weight: np.ndarray | None = None,
-):
-    diff = np.take(centers, labels, axis=0)  # c_{l_i} for every i (faster than centers[labels])
-    np.subtract(X, diff, out=diff)  # x_i - c_{l_i}, in place: one n-by-d temporary, not two
-    if sample_weight is None and not per_cluster:
-        return float(np.einsum("ij,ij->", diff, diff))
-    sq = np.einsum("ij,ij->i", diff, diff)
-    if sample_weight is not None:
-        sq *= sample_weight
-    if per_cluster:
-        return np.bincount(labels, weights=sq, minlength=centers.shape[0])
-    return float(sq.sum())
+        centers = check_centers(centers, X, k=k)
+    w = check_sample_weight(sample_weight, X.shape[0])
+    # N_j (the weight of cluster j) and the sum of w_i x_i over cluster j
+    counts, sums = cluster_sums(feature_rows(X, w), labels, k, w)
+    if np.any(counts == 0):  # an empty cluster: re-seed it at a far point
+        reseed_empty(X, labels, counts, sums, centers, w)
+    return means(counts, sums)
 
 
 def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
@@ -403,87 +379,130 @@ def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
     --------
     >>> inertia([[0, 0], [2, 0], [10, 10]], [[1, 0], [10, 10]], [0, 0, 1])
     2.0
-    >>> inertia([[0, 0], [2, 0], [10, 10]], [[1, 0], [10, 10]], [0, 0, 1], per_cluster=True)
+    >>> inertia([[0, 0], [2, 0], [10, 10]], [[1, 0], [10, 10]], [0, 0, 1],
+    ...         per_cluster=True)
     array([2., 0.])
     """
     X = check_array(X, "X")
-    centers = _check_centers(centers, X, "centers")
-    labels = _check_labels(labels, X.shape[0], centers.shape[0])
-    sample_weight = check_sample_weight(sample_weight, X.shape[0])
-    return _inertia(X, centers, labels, bool(per_cluster), sample_weight)
+    centers = check_centers(centers, X)
+    k = centers.shape[0]
+    labels = check_cluster_labels(labels, X.shape[0], k)
+    w = check_sample_weight(sample_weight, X.shape[0])
+    diff = np.take(centers, labels, axis=0)  # c_l for every point
+    np.subtract(X, diff, out=diff)  # x - c_l, in place: one (n, d) temporary
+    if w is None and not per_cluster:
+        return float(np.einsum("ij,ij->", diff, diff))
+    terms = sq_norms(diff)  # ||x_i - c_l||^2
+    if w is not None:
+        terms *= w
+    if per_cluster:
+        return np.bincount(labels, weights=terms, minlength=k)
+    return float(terms.sum())
 
 
 # ---------------------------------------------------------------------------
 # Lloyd's loop
 # ---------------------------------------------------------------------------
 
+#: The assignment steps Lloyd's loop can receive (see :class:`LloydData`).
+ASSIGNMENT_STEPS = {"screened": screened_labels, "exact": exact_labels}
 
-def _lloyd(
-    X: np.ndarray,
-    init_centers: np.ndarray,
-    max_iter: int,
-    tol_abs: float,
-    record: bool,
-    sample_weight: np.ndarray | None = None,
-) -> KMeansResult:
-    """Lloyd's loop with scikit-learn's stopping rules, on validated input."""
-    k = init_centers.shape[0]
-    w = sample_weight
-    x_mean = X.mean(axis=0)  # unweighted, as scikit-learn
-    columns = X.T.copy()  # one row per feature (a new array): fast to centre and to sum
-    columns -= x_mean[:, None]  # centred, as scikit-learn; only rounding changes
-    Xc = np.ascontiguousarray(columns.T)  # the same numbers, one row per point
-    points = _screen_points(Xc)  # prepared once for every assignment step
-    features = columns if w is None else columns * w  # the update sums them by cluster
-    centers = init_centers - x_mean
-    history = [] if record else None
-    labels_old = None
-    strict = converged = relocated_before = False
-    for i in range(max_iter):
-        labels = _nearest_labels(points, centers)
-        if record:
-            shown = init_centers.copy() if i == 0 else centers + x_mean  # exact at the start
-            history.append(
-                IterationRecord(shown, labels, _inertia(Xc, centers, labels, False, w))
+
+class LloydData:
+    """The data of a Lloyd run, prepared once for its many iterations.
+
+    The points are centred (their unweighted column means subtracted, as
+    scikit-learn does), then multiplied by the power of two that brings the
+    largest coordinate into ``[1/2, 1)``; ``tol_abs`` is scikit-learn's
+    absolute tolerance in those units. Both change only the rounding
+    (scaling by a power of two not even that), and keep squares far from
+    overflow and underflow. The centres live in the same units inside the
+    run; :meth:`work_units` and :meth:`data_units` convert.
+
+    The assignment step is ``"screened"`` (:mod:`kmlib._kernels.screen`:
+    single precision with an exact recheck of the close calls) or
+    ``"exact"`` (double precision in scikit-learn's 256-row blocks). Both give
+    the same labels, ties included; the tests prove it.
+    """
+
+    def __init__(self, X, sample_weight=None, tol=1e-4, assignment="screened"):
+        if assignment not in ASSIGNMENT_STEPS:
+            raise ValueError(
+                f"assignment must be 'screened' or 'exact'; got {assignment!r}"
             )
-        new_centers, relocated = _update(Xc, labels, k, centers, features, w)
-        shift = np.sum((new_centers - centers) ** 2)
-        centers = new_centers
-        # The same labels give bit-for-bit the same means, so unless the last update
-        # re-seeded a cluster, shift > 0 already proves that the labels changed.
-        maybe_unchanged = shift == 0 or relocated_before
-        if maybe_unchanged and not relocated and labels_old is not None and np.array_equal(labels, labels_old):
-            strict = converged = True  # labels unchanged: the means are final
-            break
-        if shift <= tol_abs:
-            converged = True
-            break
-        labels_old, relocated_before = labels, relocated
-    if not strict:
-        labels = _nearest_labels(points, centers)  # so that labels are the nearest centres
-    return KMeansResult(
-        centers=centers + x_mean,
-        labels=labels,
-        inertia=_inertia(Xc, centers, labels, False, w),
-        n_iter=i + 1,
-        converged=converged,
-        history=history,
-    )
+        # Data far outside [2**-200, 2**200]: means and variances on X * 2**e0,
+        # which round exactly as X's would, but cannot overflow or underflow.
+        e0 = power_of_two_exponent(largest_magnitude(X))
+        e0 = e0 if abs(e0) > 200 else 0
+        Xs = X if e0 == 0 else np.ldexp(X, e0)
+        self.offset, self.mean = e0, Xs.mean(axis=0)  # unweighted, as scikit-learn
+        columns = Xs.T.copy()  # one row per feature: fast to centre, scale and sum
+        columns -= self.mean[:, None]
+        self.exponent = power_of_two_exponent(largest_magnitude(columns))
+        if self.exponent:
+            np.ldexp(columns, self.exponent, out=columns)  # exact
+        self.tol_abs = float(np.ldexp(tolerance(Xs, tol), 2 * self.exponent))
+        self.X = np.ascontiguousarray(columns.T)  # the same numbers, one row per point
+        self.sample_weight = sample_weight
+        self.features = columns if sample_weight is None else columns * sample_weight
+        self.points = prepare(self.X, screen=assignment == "screened")
+        self.step = ASSIGNMENT_STEPS[assignment]
+
+    def work_units(self, centers):
+        """Centres of the data, in the run's units (centred and scaled)."""
+        return np.ldexp(np.ldexp(centers, self.offset) - self.mean, self.exponent)
+
+    def data_units(self, centers):
+        """Centres of the run, in the data's units."""
+        return np.ldexp(np.ldexp(centers, -self.exponent) + self.mean, -self.offset)
+
+    def assign(self, centers):
+        """Step 1: the nearest centre of every point."""
+        return self.step(self.points, centers)
+
+    def update(self, labels, centers):
+        """Step 2: the means, empty clusters re-seeded; and whether any was."""
+        k, w = centers.shape[0], self.sample_weight
+        counts, sums = cluster_sums(self.features, labels, k, w)
+        reseeded = bool(np.any(counts == 0)) and reseed_empty(
+            self.X, labels, counts, sums, centers, w
+        )
+        return means(counts, sums), reseeded
+
+    def wcss(self, centers, labels) -> float:
+        """The inertia of the labels and centres, in the data's units."""
+        J = inertia(self.X, centers, labels, sample_weight=self.sample_weight)
+        return float(np.ldexp(J, -2 * (self.exponent + self.offset)))
+
+    def record(self, n_iter, init_centers, centers, labels) -> IterationRecord:
+        """What the animations draw of one iteration (its starting centres)."""
+        shown = init_centers.copy() if n_iter == 1 else self.data_units(centers)
+        return IterationRecord(shown, labels, self.wcss(centers, labels))
+
+    def result(self, centers, labels, n_iter, converged, history) -> KMeansResult:
+        """The run's outcome, in the data's units; warns if clusters are missing."""
+        warn_if_few_clusters(labels, centers.shape[0], stacklevel=4)
+        return KMeansResult(
+            self.data_units(centers), labels, self.wcss(centers, labels),
+            n_iter, converged, history,
+        )
 
 
-def _warn_if_few_clusters(labels: np.ndarray, k: int) -> None:
+def warn_if_few_clusters(labels: np.ndarray, k: int, stacklevel: int = 3) -> None:
+    """Warn, as scikit-learn, when fewer than ``k`` clusters have points."""
     distinct = np.count_nonzero(np.bincount(labels, minlength=k))
     if distinct < k:
         warnings.warn(
             f"Number of distinct clusters ({distinct}) found smaller than n_clusters ({k}). "
             "Possibly due to duplicate points in X.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
 
 def lloyd(
-    X, init_centers, *, max_iter=300, tol=1e-4, record=False, sample_weight=None
+    X, init_centers, *, max_iter=300, tol=1e-4, record=False,
+    sample_weight=None, assignment="screened",
 ) -> KMeansResult:
     r"""Lloyd's algorithm from given initial centres.
 
@@ -497,10 +516,19 @@ def lloyd(
 
     If the run did not stop on unchanged labels, one last assignment step
     makes the labels those of the final centres. These are scikit-learn's
-    rules, and ``n_iter`` counts as its ``n_iter_`` does.
+    rules, and ``n_iter`` counts as its ``n_iter_`` does. Labels unchanged
+    count as convergence only if no empty cluster was re-seeded in that
+    iteration (scikit-learn stops there too, and then returns labels that do
+    not describe its re-seeded centres; kmlib goes on, so that the WCSS never
+    increases).
+
+    The run works on the data centred and scaled by a power of two
+    (:class:`LloydData`), as scikit-learn centres them: only the rounding
+    changes, and huge or tiny coordinates stay representable.
 
     With weights :math:`w_i` (scikit-learn's ``sample_weight``) step 2 takes
-    weighted means :math:`c_j = \sum_{\ell_i = j} w_i x_i / \sum_{\ell_i = j} w_i`
+    weighted means
+    :math:`c_j = \sum_{\ell_i = j} w_i x_i / \sum_{\ell_i = j} w_i`
     and the inertia is :math:`\sum_i w_i \lVert x_i - c_{\ell_i} \rVert^2`;
     with integer weights the run is the run on ``numpy.repeat(X, w, axis=0)``.
     The tolerance of step 3 stays the *unweighted* mean variance of the
@@ -521,6 +549,11 @@ def lloyd(
     sample_weight : array_like of shape (n,), optional
         Non-negative weight of every point, not all zero. ``None`` (default)
         means all 1 and gives exactly the unweighted computation.
+    assignment : {"screened", "exact"}, default "screened"
+        How step 1 is computed: screened in single precision with an exact
+        recheck of the close calls (fast), or entirely in double precision.
+        Both give the same labels, ties included (the appendix "How kmlib is
+        fast" explains why).
 
     Returns
     -------
@@ -542,28 +575,45 @@ def lloyd(
     (array([0, 0, 1, 1]), 1.0, 2, True)
     """
     X = check_array(X, "X")
-    init_centers = _check_centers(init_centers, X, "init_centers")
-    k = check_n_clusters(init_centers.shape[0], X.shape[0], "the number of rows of init_centers")
+    init_centers = check_centers(init_centers, X, "init_centers")
+    rows = "the number of rows of init_centers"
+    check_n_clusters(len(init_centers), len(X), rows)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    tol = _check_tol(tol)
-    sample_weight = check_sample_weight(sample_weight, X.shape[0])
-    result = _lloyd(X, init_centers, max_iter, _tolerance(X, tol), bool(record), sample_weight)
-    _warn_if_few_clusters(result.labels, k)
-    return result
+    w = check_sample_weight(sample_weight, len(X))
+    data = LloydData(X, w, tol, assignment)  # centred and scaled, once
+    tol_abs = data.tol_abs
+    centers = data.work_units(init_centers)
+    history, labels_old = ([] if record else None), None
+    for n_iter in range(1, max_iter + 1):
+        labels = data.assign(centers)  # 1. the nearest centre of every point
+        if record:
+            history.append(data.record(n_iter, init_centers, centers, labels))
+        new_centers, reseeded = data.update(labels, centers)  # 2. the means
+        shift = np.sum((new_centers - centers) ** 2)
+        centers = new_centers
+        if not reseeded and np.array_equal(labels, labels_old):
+            return data.result(centers, labels, n_iter, True, history)  # 3.
+        if shift <= tol_abs:
+            break  # 3. the centres have (almost) stopped moving
+        labels_old = labels
+    labels = data.assign(centers)  # the labels of the final centres
+    return data.result(centers, labels, n_iter, shift <= tol_abs, history)
 
 
 # ---------------------------------------------------------------------------
 # k-means with restarts
 # ---------------------------------------------------------------------------
 
-_INIT_NAMES = ("k-means++", "random")
+INIT_NAMES = ("k-means++", "random")
 
 
-def _check_init(init, X: np.ndarray, k: int):
+def check_init(init, X: np.ndarray, k: int):
     """Return ``"k-means++"``, ``"random"`` or a validated ``(k, d)`` float64 array."""
     if isinstance(init, str):
-        if init not in _INIT_NAMES:
-            raise ValueError(f"init must be 'k-means++', 'random' or an array of shape (k, d); got {init!r}")
+        if init not in INIT_NAMES:
+            raise ValueError(
+                f"init must be 'k-means++', 'random' or an array of shape (k, d); got {init!r}"
+            )
         return init
     if init is not None and not callable(init) and np.ndim(init) > 0:  # array-like
         centers = check_array(init, "init")
@@ -578,7 +628,8 @@ def _check_init(init, X: np.ndarray, k: int):
     )
 
 
-def _check_n_init(n_init, init) -> int:
+def check_n_init(n_init, init) -> int:
+    """The number of runs: ``"auto"`` as scikit-learn, forced to 1 for an array."""
     if isinstance(n_init, str):
         if n_init != "auto":
             raise ValueError(f"n_init must be 'auto' or a positive integer; got {n_init!r}")
@@ -595,39 +646,21 @@ def _check_n_init(n_init, init) -> int:
     return n_init
 
 
-def _same_clustering(labels1: np.ndarray, labels2: np.ndarray, k: int) -> bool:
+def same_clustering(labels1: np.ndarray, labels2: np.ndarray, k: int) -> bool:
     """Whether two labelings are equal up to a renaming of the clusters."""
     mapping = np.full(k, -1, dtype=np.intp)
     mapping[labels1] = labels2  # the last pair per cluster wins; then check all pairs
     return bool(np.array_equal(mapping[labels1], labels2))
 
 
-def _kmeans(X, k, init, n_init, max_iter, tol, random_state, sample_weight=None) -> KMeansResult:
-    """kmeans() without the final warning; returns the best run."""
-    X = check_array(X, "X")
-    k = check_n_clusters(k, X.shape[0], "k")
-    sample_weight = check_sample_weight(sample_weight, X.shape[0])
-    init = _check_init(init, X, k)
-    n_init = _check_n_init(n_init, init)
-    max_iter = check_int(max_iter, "max_iter", minimum=1)
-    tol_abs = _tolerance(X, _check_tol(tol))
-    rng = check_random_state(random_state)
-    best = None
-    for _ in range(n_init):
-        if isinstance(init, str) and init == "k-means++":
-            centers = _kmeans_plusplus(X, k, rng, None, sample_weight)[0]
-        elif isinstance(init, str):
-            centers = _random_init(X, k, rng, sample_weight)[0]
-        else:
-            centers = init
-        result = _lloyd(X, centers, max_iter, tol_abs, False, sample_weight)
-        # As scikit-learn: a later run wins only with a strictly smaller inertia
-        # and a different clustering (so ties keep the earlier run).
-        if best is None or (
-            result.inertia < best.inertia and not _same_clustering(result.labels, best.labels, k)
-        ):
-            best = result
-    return best
+def initial_centers(X, k, init, rng, sample_weight):
+    """One run's initial centres: seeded by ``init`` from ``rng``, or ``init`` itself."""
+    if not isinstance(init, str):
+        return init
+    seeding = kmeans_plusplus if init == "k-means++" else random_init
+    with warnings.catch_warnings():  # duplicate points: kmeans warns once, at the end
+        warnings.simplefilter("ignore", DuplicatePointsWarning)
+        return seeding(X, k, random_state=rng, sample_weight=sample_weight)
 
 
 def kmeans(
@@ -684,9 +717,28 @@ def kmeans(
     >>> round(result.inertia, 6), sorted(result.centers[:, 0].tolist())
     (1.0, [0.0, 10.0])
     """
-    result = _kmeans(X, k, init, n_init, max_iter, tol, random_state, sample_weight)
-    _warn_if_few_clusters(result.labels, result.centers.shape[0])
-    return result
+    X = check_array(X, "X")
+    k = check_n_clusters(k, X.shape[0], "k")
+    w = check_sample_weight(sample_weight, X.shape[0])
+    init = check_init(init, X, k)
+    n_init = check_n_init(n_init, init)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
+    check_scalar(tol, "tol", minimum=0.0)
+    rng = check_random_state(random_state)
+    best = None
+    for _ in range(n_init):
+        centers = initial_centers(X, k, init, rng, w)
+        with warnings.catch_warnings():  # kmeans warns once, for the best run
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            result = lloyd(X, centers, max_iter=max_iter, tol=tol, sample_weight=w)
+        # As scikit-learn: a later run wins only with a strictly smaller inertia
+        # and a different clustering (so ties keep the earlier run).
+        if best is None or (
+            result.inertia < best.inertia and not same_clustering(result.labels, best.labels, k)
+        ):
+            best = result
+    warn_if_few_clusters(best.labels, k)
+    return best
 
 
 class KMeans:

@@ -13,7 +13,8 @@ from hypothesis.extra.numpy import arrays
 from sklearn.datasets import load_digits, load_iris
 from sklearn.metrics.pairwise import euclidean_distances
 
-from kmlib import _distance as distance_module
+from kmlib import _blocks
+from kmlib._kernels import screen as screen_module
 from kmlib import euclidean, nearest, pairwise_sq_dists
 
 # Coordinates of moderate size, so that the GEMM identity's rounding error is
@@ -304,31 +305,29 @@ def test_nearest_memory_stays_far_below_the_broadcast():
         tracemalloc.stop()
     # The outputs themselves take 16 MB; the working block is bounded by
     # WORKING_MEMORY_BYTES plus a few row-sized temporaries.
-    assert peak < 16e6 + 4 * distance_module.WORKING_MEMORY_BYTES
+    assert peak < 16e6 + 4 * _blocks.WORKING_MEMORY_BYTES
     assert peak < broadcast_bytes / 10
     assert labels.shape == sq.shape == (1_000_000,)
 
 
 # --- Lloyd's assignment step: single-precision screen, exact close calls -------
 
-screen_points = distance_module._screen_points
-screened_labels = distance_module._nearest_labels
+screen_points = screen_module.prepare
+screened_labels = screen_module.screened_labels
 
 
-_exact_search = distance_module._exact_labels  # unaffected by the spy below
+_exact_search = screen_module._exact_blocks  # unaffected by the spy below
 
 
 def every_exact_block(n):
     """The numbers of all ``EXACT_BLOCK``-row blocks of ``n`` points."""
-    return np.arange(-(-n // distance_module.EXACT_BLOCK))
+    return np.arange(-(-n // screen_module.EXACT_BLOCK))
 
 
 def exact_labels(X, C):
-    """The reference: every block through the double-precision search."""
+    """The reference: every block through the double-precision search (on the scaled points)."""
     X, C = np.asarray(X, float), np.asarray(C, float)
-    labels = np.full(len(X), -1, dtype=np.intp)
-    _exact_search(X, C, labels, every_exact_block(len(X)))
-    return labels
+    return screen_module.exact_labels(screen_points(X, screen=False), C)
 
 
 @pytest.fixture
@@ -340,14 +339,14 @@ def exact_search_calls(monkeypatch):
         calls.append(blocks.copy())
         return _exact_search(X, C, labels, blocks)
 
-    monkeypatch.setattr(distance_module, "_exact_labels", spy)
+    monkeypatch.setattr(screen_module, "_exact_blocks", spy)
     return calls
 
 
 @pytest.fixture
 def small_screen_blocks(monkeypatch):
     """Screen blocks of 64 points, so that small tests cross several blocks."""
-    monkeypatch.setattr(distance_module, "SCREEN_BLOCK", 64)
+    monkeypatch.setattr(screen_module, "SCREEN_BLOCK", 64)
 
 
 @given(
@@ -366,7 +365,7 @@ def test_screened_labels_equal_exact_labels(XC, scale):
 def test_screened_labels_equal_exact_labels_across_screen_blocks(XC):
     X, C = XC
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(distance_module, "SCREEN_BLOCK", 64)
+        patch.setattr(screen_module, "SCREEN_BLOCK", 64)
         got = screened_labels(screen_points(X), C)
     np.testing.assert_array_equal(got, exact_labels(X, C))
 
@@ -449,7 +448,7 @@ def test_close_calls_scattered_over_many_blocks():
     # A clean first screen block, then integer points with exact ties spread
     # over later blocks: runs of consecutive blocks and single ones are recomputed.
     rng = np.random.default_rng(5)
-    clean = rng.normal(size=(distance_module.SCREEN_BLOCK, 2)) * 0.3 + [10.0, 0.0]
+    clean = rng.normal(size=(screen_module.SCREEN_BLOCK, 2)) * 0.3 + [10.0, 0.0]
     ties = rng.integers(-3, 4, size=(6000, 2)).astype(float)
     X = np.vstack([clean, ties, clean[:1000], ties[:300]])
     C = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [10.0, 0.0]])
@@ -480,3 +479,48 @@ def test_exact_search_copies_no_points():
     tracemalloc.stop()
     assert peak < X.nbytes / 10
     np.testing.assert_array_equal(labels, exact_labels(X, C))
+
+
+# --- the screen on subnormal and huge input (found by Hypothesis: it failed CI at random)
+
+
+@pytest.mark.filterwarnings("error")
+def test_screen_on_a_subnormal_point_scales_without_overflow():
+    # 2.0 ** -frexp(2.2e-313)[1] overflowed; ldexp cannot.
+    X = np.array([[2.2e-313]])
+    C = np.array([[0.0], [1.0]])
+    assert screened_labels(screen_points(X), C)[0] == 0
+    assert screen_module.exact_labels(screen_points(X), C)[0] == 0
+
+
+@pytest.mark.filterwarnings("error")
+def test_exact_search_decides_tiny_points_on_the_scaled_data():
+    # Unscaled, every term underflows to 0 and both centres tie; scaled by a
+    # power of two the nearer centre, C[1], wins in both stages.
+    X = np.array([[2.2e-293]])
+    C = np.array([[0.0], [4.9e-304]])
+    assert screened_labels(screen_points(X), C)[0] == 1
+    assert screen_module.exact_labels(screen_points(X), C)[0] == 1
+    assert direct_sq_dists(X * 2.0**900, C * 2.0**900).argmin() == 1  # the truth
+
+
+@pytest.mark.filterwarnings("error")
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 40), st.just(2)), elements=st.floats(-1e-300, 1e-300)),
+    arrays(np.float64, st.tuples(st.integers(1, 5), st.just(2)), elements=st.floats(-1e-300, 1e-300)),
+)
+@settings(max_examples=60, deadline=None)
+def test_screened_labels_are_the_nearest_centres_on_subnormal_data(X, C):
+    labels = screened_labels(screen_points(X), C)
+    np.testing.assert_array_equal(labels, exact_labels(X, C))
+    # the truth, from differences scaled far from underflow (exact: powers of two)
+    D = direct_sq_dists(X * 2.0**1000, C * 2.0**1000)
+    np.testing.assert_array_equal(D[np.arange(len(X)), labels], D.min(axis=1))
+
+
+@pytest.mark.filterwarnings("error")
+def test_centre_far_beyond_tiny_data_does_not_overflow():
+    X = np.array([[1e-300], [2e-300], [3e-300]])
+    C = np.array([[0.0], [1e300]])
+    np.testing.assert_array_equal(screened_labels(screen_points(X), C), [0, 0, 0])
+    np.testing.assert_array_equal(exact_labels(X, C), [0, 0, 0])

@@ -720,3 +720,89 @@ def test_weighted_input_not_modified_one_feature():
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(w, w_before)
     np.testing.assert_allclose(result.centers.ravel(), [(0 + 2 + 2) / 4, (10 + 33) / 4, 30.0])
+
+
+# ---------------------------------------------------------------------------
+# The fast paths equal the readable steps
+# ---------------------------------------------------------------------------
+
+
+def assert_same_run(a, b):
+    np.testing.assert_array_equal(a.labels, b.labels)
+    np.testing.assert_array_equal(a.centers, b.centers)
+    assert (a.n_iter, a.converged, a.inertia) == (b.n_iter, b.converged, b.inertia)
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+@pytest.mark.parametrize("k", [3, 10])
+def test_screened_and_exact_assignment_give_the_same_runs_on_real_data(name, k):
+    X = data(name)
+    for seed in range(3):
+        init = X[np.random.default_rng(seed).choice(len(X), k, replace=False)]
+        screened = kmlib.lloyd(X, init, tol=0.0, record=True)
+        exact = kmlib.lloyd(X, init, tol=0.0, record=True, assignment="exact")
+        assert_same_run(screened, exact)
+        for a, b in zip(screened.history, exact.history, strict=True):
+            np.testing.assert_array_equal(a.labels, b.labels)
+
+
+@given(
+    st.integers(1, 4).flatmap(
+        lambda d: st.tuples(
+            st.lists(st.lists(st.integers(-20, 20), min_size=d, max_size=d), min_size=3, max_size=200),
+            st.integers(1, 6),
+            st.sampled_from([1.0, 0.37, 2.0**-600, 1e150]),
+        )
+    ),
+    st.integers(0, 2**32 - 1),
+)
+@FAST
+def test_screened_and_exact_assignment_give_the_same_runs_on_hypothesis_data(case, seed):
+    points, k, scale = case
+    X = np.array(points, dtype=float) * scale  # integer grid: exact ties everywhere
+    k = min(k, len(X))
+    init = X[np.random.default_rng(seed).choice(len(X), k, replace=False)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        screened = kmlib.lloyd(X, init, max_iter=20)
+        exact = kmlib.lloyd(X, init, max_iter=20, assignment="exact")
+    assert_same_run(screened, exact)
+
+
+def test_lloyd_rejects_an_unknown_assignment_step():
+    with pytest.raises(ValueError, match="assignment must be 'screened' or 'exact'; got 'fast'"):
+        kmlib.lloyd(two_blobs(), two_blobs()[:2], assignment="fast")
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("scale", [2.0**-1040, 1e-300, 1e-160, 1e100, 1e150])
+def test_lloyd_on_tiny_and_huge_data_finds_the_clusters(scale):
+    # Centred and scaled by a power of two, the run is the unit-scale run.
+    X = two_blobs()
+    unit = kmlib.lloyd(X, X[[0, 3]])
+    tiny = kmlib.lloyd(X * scale, X[[0, 3]] * scale)
+    np.testing.assert_array_equal(tiny.labels, unit.labels)
+    assert tiny.n_iter == unit.n_iter
+    np.testing.assert_allclose(tiny.centers / scale, unit.centers, rtol=1e-12)
+    if scale <= 1e150:  # (an inertia beyond 1.8e308 is issue 14: not representable)
+        assert tiny.inertia == pytest.approx(unit.inertia * scale**2, rel=1e-12, abs=0)
+
+
+def test_cluster_sums_kernel_equals_the_definition():
+    from kmlib._kernels.sums import cluster_sums, feature_rows
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(500, 3)) * 10
+    labels = rng.integers(0, 7, size=500)
+    w = rng.uniform(0, 2, size=500)
+    for weights in (None, w):
+        counts, sums = cluster_sums(feature_rows(X, weights), labels, 7, weights)
+        ones = np.ones(len(X)) if weights is None else weights
+        for j in range(7):  # the definition, added left to right in index order
+            members = np.flatnonzero(labels == j)
+            total, weight = np.zeros(3), 0.0
+            for i in members:
+                total = total + ones[i] * X[i] if weights is not None else total + X[i]
+                weight += ones[i]
+            np.testing.assert_array_equal(sums[j], total)
+            assert counts[j] == weight

@@ -1,0 +1,208 @@
+r"""Lloyd's assignment step, fast and still exact: a single-precision screen.
+
+Lloyd's algorithm asks "which centre is nearest?" about the same points on
+every iteration, and needs only the labels. :func:`exact_labels` answers it
+in double precision, in blocks of :data:`EXACT_BLOCK` rows rounded exactly
+as scikit-learn rounds them; :func:`screened_labels` gives the same labels
+(ties included) several times faster, in two stages: a screen in single
+precision that decides almost every point, and :func:`exact_labels` for the
+few close calls. :func:`prepare` readies the points once per run.
+
+Notes
+-----
+**Scaling.** :func:`prepare` multiplies the points by a power of two
+:math:`2^e` that brings their largest coordinate into :math:`[1/2, 1)`, and
+both stages multiply the centres by the same :math:`2^e`. Multiplying by a
+power of two is exact and commutes with every rounding that follows, so
+the labels are those of the unscaled data, bit for bit, whenever those
+could be computed; and for huge or tiny data (subnormal coordinates
+included) they are right where the squares of the unscaled numbers would
+overflow or underflow. The exponent comes from ``frexp`` and the scaling
+from ``ldexp``, which, unlike ``2.0 ** -e``, cannot overflow. A centre so
+far away that its scaled square could overflow (beyond :math:`2^{500}`)
+makes that call rescale to the centres' own size instead.
+
+**The exact stage** computes :math:`\lVert c_j \rVert^2 - 2\, x_i \cdot c_j`
+(``||x_i||^2`` is the same for every centre and is dropped) with one GEMM
+per block of 256 rows, as scikit-learn's ``CHUNK_SIZE``, and takes the first
+minimum. BLAS rounds an entry of a product depending on the product's shape
+and the row's place in it, so a row is always computed within its whole
+block: that is why exact ties (integer data such as the digits) break as in
+scikit-learn. Consecutive blocks go to one batched product as a view of the
+points (nothing is copied).
+
+**The screen.** With the points as the columns of a ``(d + 1, n)`` float32
+array (``x_i`` over a 1), one product per block of :data:`SCREEN_BLOCK`
+points gives :math:`D_{ji} = \lVert c_j \rVert^2 - 2\, c_j \cdot x_i` with
+one row per centre. A computed :math:`\hat D_{ji}` is off by at most
+:math:`(d + 3)\, u\, S` with :math:`u = 2^{-24}` and
+:math:`S = 2 \max_j \lVert c_j \rVert \max_i \lVert x_i \rVert + \max_j
+\lVert c_j \rVert^2` (a bound on the sum of the magnitudes of the terms; the
+maximum over :math:`i` is taken per block), plus :math:`(d + 3)` times the
+smallest normal float32 for underflow. The slack
+:math:`s = 2 (d + 6)\, u\, S` covers the errors of two entries, and
+scikit-learn's double-precision ones, with room to spare. So a point with a
+single centre within :math:`s` of its column minimum has that centre as its
+nearest, exactly; a point with two or more (a near-tie, or an exact tie) is
+a close call, and its whole 256-row block is recomputed by the exact stage.
+
+**Fallbacks.** A centre more than :math:`2^{40}` times the data's extent
+away could overflow single precision: the whole step is exact then. So is a
+step whose first screen block has close calls in more than half of its
+256-row blocks (many features, heavily overlapping clusters), where the
+screen would decide too little to pay for itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._blocks import WORKING_MEMORY_BYTES, partial_sq_dists, power_of_two_exponent, sq_norms
+
+__all__ = ["EXACT_BLOCK", "SCREEN_BLOCK", "ScreenPoints", "prepare", "exact_labels", "screened_labels"]
+
+#: Rows per block of the exact search: scikit-learn's ``CHUNK_SIZE``.
+EXACT_BLOCK = 256
+
+#: Points per block of the single-precision screen: a ``(k, 8192)`` block of
+#: distances stays in the processor's cache for the passes over it.
+SCREEN_BLOCK = 8192
+
+#: Unit roundoff of single precision, and its smallest normal number.
+_U32 = float(np.finfo(np.float32).eps) / 2
+_TINY32 = float(np.finfo(np.float32).tiny)
+
+#: Scaled centres beyond this could overflow the exact stage's squares.
+_FAR = 2.0**500
+
+
+@dataclass(frozen=True)
+class ScreenPoints:
+    r"""Points prepared once for the many assignment steps of a Lloyd run.
+
+    Attributes
+    ----------
+    rows : ndarray of shape (n, d), float64
+        ``2**exponent * x_i`` as row ``i``, for the exact stage (the points
+        themselves when ``exponent`` is 0: nothing is copied).
+    columns : ndarray of shape (d + 1, n), float32, or None
+        ``rows.T`` rounded to single precision, with a row of ones below
+        (``None`` when only the exact stage is wanted).
+    block_norms : ndarray of shape (blocks,), float64, or None
+        The largest :math:`\lVert x_i \rVert` of ``rows`` in each block of
+        ``SCREEN_BLOCK`` points, for the rounding bound.
+    exponent : int
+        The points were multiplied by ``2**exponent``.
+    """
+
+    rows: np.ndarray
+    columns: np.ndarray | None
+    block_norms: np.ndarray | None
+    exponent: int
+
+
+def prepare(X: np.ndarray, screen: bool = True) -> ScreenPoints:
+    """Prepare validated float64 points ``(n, d)`` for :func:`screened_labels` (or :func:`exact_labels`)."""
+    n, d = X.shape
+    exponent = power_of_two_exponent(max(float(X.max(initial=0.0)), -float(X.min(initial=0.0))))
+    rows = X if exponent == 0 else np.ldexp(X, exponent)
+    if not screen:
+        return ScreenPoints(rows, None, None, exponent)
+    columns = np.ones((d + 1, n), dtype=np.float32)
+    columns[:-1] = rows.T  # rounded to single precision
+    norms = np.einsum("ij,ij->j", columns[:-1], columns[:-1], dtype=np.float64)
+    block_norms = np.sqrt(np.maximum.reduceat(norms, np.arange(0, n, SCREEN_BLOCK)))
+    return ScreenPoints(rows, columns, block_norms, exponent)
+
+
+def _scaled(points: ScreenPoints, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and centres on one power-of-two scale at which nothing overflows."""
+    largest = float(np.abs(C).max(initial=0.0))
+    if largest == 0.0 or np.frexp(largest)[1] + points.exponent <= np.frexp(_FAR)[1]:
+        return points.rows, np.ldexp(C, points.exponent)
+    exponent = power_of_two_exponent(largest)  # a centre far outside the data
+    return np.ldexp(points.rows, exponent - points.exponent), np.ldexp(C, exponent)
+
+
+def _exact_blocks(X: np.ndarray, C: np.ndarray, labels: np.ndarray, blocks: np.ndarray) -> None:
+    """Write the exact labels of the given sorted ``EXACT_BLOCK``-row blocks into ``labels``."""
+    n, d = X.shape
+    k = C.shape[0]
+    rows = EXACT_BLOCK
+    c_sq_norms = sq_norms(C)
+    n_whole = n // rows
+    whole = blocks[blocks < n_whole]
+    per_call = max(1, WORKING_MEMORY_BYTES // (8 * rows * k))
+    runs = np.split(whole, np.flatnonzero(np.diff(whole) != 1) + 1) if whole.size else []
+    for run in runs:  # consecutive blocks are a view of X: nothing is copied
+        for first in range(run[0], run[-1] + 1, per_call):
+            index = np.s_[first * rows : min(first + per_call, run[-1] + 1) * rows]
+            stack = partial_sq_dists(X[index].reshape(-1, rows, d), C, c_sq_norms)
+            labels[index] = stack.reshape(-1, k).argmin(axis=1)
+    if n_whole * rows < n and blocks.size and blocks[-1] == n_whole:  # the short last block
+        block = partial_sq_dists(X[n_whole * rows :], C, c_sq_norms)
+        labels[n_whole * rows :] = block.argmin(axis=1)
+
+
+def _every_block(n: int) -> np.ndarray:
+    return np.arange(-(-n // EXACT_BLOCK))
+
+
+def exact_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
+    """The nearest centre of every point in double precision, rounded as scikit-learn rounds.
+
+    Ties go to the lowest index. ``C`` is in the units of the data that
+    :func:`prepare` was given.
+    """
+    rows, centers = _scaled(points, C)
+    labels = np.empty(rows.shape[0], dtype=np.intp)
+    _exact_blocks(rows, centers, labels, _every_block(rows.shape[0]))
+    return labels
+
+
+def _share_of_blocks(points: np.ndarray, n: int) -> float:
+    """The share of the ``EXACT_BLOCK``-point blocks of ``range(n)`` that hold some of ``points``."""
+    return np.unique(points // EXACT_BLOCK).size / -(-n // EXACT_BLOCK)
+
+
+def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
+    """The labels of :func:`exact_labels` (ties included), screened in single precision.
+
+    See the module's Notes for the bound that makes the screen exact.
+    """
+    k, d = C.shape
+    n = points.rows.shape[0]
+    rows, centers = _scaled(points, C)
+    labels = np.empty(n, dtype=np.intp)
+    if rows is not points.rows or not np.abs(centers).max() < 2.0**40:
+        _exact_blocks(rows, centers, labels, _every_block(n))  # single precision could overflow
+        return labels
+    c_sq_norms = sq_norms(centers)
+    # D = A @ [x; 1]: the row of centre j is (-2 c_j, ||c_j||^2)
+    A = np.hstack([-2.0 * centers, c_sq_norms[:, None]]).astype(np.float32)
+    c_max_sq = c_sq_norms.max()
+    S = 2 * np.sqrt(c_max_sq) * points.block_norms + c_max_sq
+    slack = (2 * (d + 6) * _U32 * S + (d + 3) * _TINY32).astype(np.float32)  # + underflow
+    weights = np.arange(k, 0, -1, dtype=np.min_scalar_type(k))[:, None]  # k - j
+    undecided = []
+    for block, start in enumerate(range(0, n, SCREEN_BLOCK)):
+        stop = min(start + SCREEN_BLOCK, n)
+        D = A @ points.columns[:, start:stop]  # (k, m): the only O(n k d) work
+        threshold = D.min(axis=0)
+        threshold += slack[block]
+        near = D <= threshold  # the minimum itself, and centres within the slack of it
+        np.subtract(k, (near * weights).max(axis=0), out=labels[start:stop])
+        if np.count_nonzero(near) > stop - start:  # some point has two or more
+            counts = near.sum(axis=0, dtype=weights.dtype)  # small integers: a fast sum
+            undecided.append(start + np.flatnonzero(counts > 1))
+            if start == 0 and _share_of_blocks(undecided[0], stop) > 0.5:
+                # Close calls everywhere (many features, clusters that overlap
+                # heavily): the screen would only add to the exact search.
+                _exact_blocks(rows, centers, labels, _every_block(n))
+                return labels
+    if undecided:  # recompute the blocks that hold them
+        blocks = np.unique(np.concatenate(undecided) // EXACT_BLOCK)
+        _exact_blocks(rows, centers, labels, blocks)
+    return labels
