@@ -14,9 +14,11 @@ palette colour.
 :func:`quantize` follows scikit-learn's recipe: fit k-means on a random sample
 of pixels (fitting is the expensive part and a few thousand pixels already
 give a good palette), then map *every* pixel to its nearest palette colour.
-The mapping works on blocks of pixels, so memory stays bounded: a naive
-broadcast ``image[:, :, None, :] - palette`` for a 12-megapixel image and
-``k = 64`` would need about 18 GB.
+The mapping is the kernel :func:`kmlib._kernels.palette.map_to_palette`: it
+works on blocks of pixels, so memory stays bounded (a naive broadcast
+``image[:, :, None, :] - palette`` for a 12-megapixel image and ``k = 64``
+would need about 18 GB), and in single precision for 8-bit images, which is
+exact for them.
 
 :func:`mse` and :func:`psnr` measure the error, and :func:`storage_cost`
 counts the bits of the quantized image (indices plus palette).
@@ -28,6 +30,7 @@ import math
 
 import numpy as np
 
+from ._kernels.palette import map_to_palette
 from ._lloyd import kmeans
 from ._validation import _describe, check_int, check_random_state, check_scalar
 
@@ -42,7 +45,7 @@ _BLOCK_ELEMENTS = 2**20
 # ---------------------------------------------------------------------------
 
 
-def _check_image(image, name: str = "image") -> np.ndarray:
+def check_image(image, name: str = "image") -> np.ndarray:
     """Return ``image`` as an ``(H, W, 3)`` array, unchanged dtype; raise clearly otherwise.
 
     Integer images (any integer dtype) must hold values in 0..255; float
@@ -59,6 +62,13 @@ def _check_image(image, name: str = "image") -> np.ndarray:
         raise TypeError(
             f"{name} must hold integers (0-255) or floats (0-1); got {_describe(array)}"
         )
+    check_image_shape(array, name)
+    check_image_values(array, name)
+    return array
+
+
+def check_image_shape(array: np.ndarray, name: str = "image") -> None:
+    """Raise ``ValueError`` unless ``array`` has shape ``(H, W, 3)`` with ``H, W >= 1``."""
     if array.ndim != 3:
         raise ValueError(
             f"{name} must be a 3-D array of shape (H, W, 3); got a {array.ndim}-D array of shape {array.shape}"
@@ -75,6 +85,10 @@ def _check_image(image, name: str = "image") -> np.ndarray:
         )
     if array.shape[0] == 0 or array.shape[1] == 0:
         raise ValueError(f"{name} must have at least one pixel; got shape {array.shape}")
+
+
+def check_image_values(array: np.ndarray, name: str = "image") -> None:
+    """Raise ``ValueError`` unless an integer image is in 0..255, a float one finite in [0, 1]."""
     if array.dtype.kind == "f":
         if not np.isfinite(array).all():
             bad = "NaN" if np.isnan(array).any() else "infinity"
@@ -91,28 +105,54 @@ def _check_image(image, name: str = "image") -> np.ndarray:
             raise ValueError(
                 f"an integer {name} must have values in 0..255; got values in {low}..{high}"
             )
-    return array
 
 
-def _check_sample_size(sample_size) -> int | None:
+def check_sample_size(sample_size) -> int | None:
+    """``None`` (all pixels) or an integer >= 1."""
     if sample_size is None:
         return None
     return check_int(sample_size, "sample_size", minimum=1)
 
 
+def check_n_init(n_init) -> int:
+    """``"auto"`` (1 run, as scikit-learn for k-means++) or an integer >= 1."""
+    if isinstance(n_init, str):
+        if n_init != "auto":
+            raise ValueError(f"n_init must be 'auto' or a positive integer; got {n_init!r}")
+        return 1
+    return check_int(n_init, "n_init", minimum=1)
+
+
+def check_enough_colours(k: int, n_colours: int) -> None:
+    """Raise ``ValueError`` if ``k`` is more than the ``n_colours`` the image has."""
+    if n_colours < k:
+        raise ValueError(
+            f"k must be <= the number of distinct colours in the image; got k={k} "
+            f"with only {n_colours} distinct colour(s)"
+        )
+
+
 # ---------------------------------------------------------------------------
-# Helpers
+# The steps of quantize
 # ---------------------------------------------------------------------------
 
 
-def _distinct_colours(pixels: np.ndarray, integer: bool) -> tuple[np.ndarray, np.ndarray]:
+def sample_pixels(pixels: np.ndarray, sample_size: int | None, rng) -> np.ndarray:
+    """``sample_size`` rows of ``pixels`` drawn without replacement; all of them if ``None`` or more."""
+    n_pixels = pixels.shape[0]
+    if sample_size is None or sample_size >= n_pixels:
+        return pixels
+    return pixels[rng.choice(n_pixels, size=sample_size, replace=False)]
+
+
+def distinct_colours(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of an ``(n, 3)`` array of pixels (sorted) and how often each occurs.
 
     Integer pixels (0..255) are packed into one integer per colour, which
     makes ``numpy.unique`` a 1-D sort, much faster than ``axis=0``.
     Returns float64 colours ``(m, 3)`` and float64 counts ``(m,)``.
     """
-    if integer:
+    if pixels.dtype.kind != "f":
         codes = pixels[:, 0].astype(np.int32) << 16  # 4 bytes a pixel, whatever the dtype
         codes |= pixels[:, 1].astype(np.int32) << 8
         codes |= pixels[:, 2].astype(np.int32)
@@ -123,41 +163,7 @@ def _distinct_colours(pixels: np.ndarray, integer: bool) -> tuple[np.ndarray, np
     return colours.astype(np.float64), counts.astype(np.float64)
 
 
-#: Pixels per block when mapping pixels to the palette: the ``(rows, k)`` block stays in cache.
-_MAP_ROWS = 2048
-
-
-def _map_to_palette(points: np.ndarray, palette: np.ndarray, dtype=np.float64) -> np.ndarray:
-    r"""Index of the nearest palette colour of every row of ``points`` (``(n, 3)``), by blocks.
-
-    The rule of :func:`kmlib._distance.nearest`: minimise
-    :math:`\lVert c_j \rVert^2 - 2\, x \cdot c_j` (the squared distance less
-    :math:`\lVert x \rVert^2`, the same for every centre), ties to the lowest
-    index. It is computed as *one* matrix product per block of ``_MAP_ROWS``
-    points, :math:`[x, 1] \cdot [-2 c_j;\ \lVert c_j \rVert^2]`, so each
-    ``(rows, k)`` block is written once and read once (by ``argmin``).
-    With integer pixels and an integer palette every term is an integer
-    below :math:`2^{24}`, so ``dtype=float32`` is *exact* (and about twice
-    as fast as float64). Memory: one ``(_MAP_ROWS, k)`` block and the
-    ``(n,)`` labels, whatever the size of the image.
-    """
-    n = points.shape[0]
-    k = palette.shape[0]
-    weights = np.empty((4, k), dtype=dtype)
-    weights[:3] = -2.0 * palette.T
-    weights[3] = np.einsum("ij,ij->i", palette, palette)
-    labels = np.empty(n, dtype=np.intp)
-    rows = min(_MAP_ROWS, n)
-    block = np.ones((rows, 4), dtype=dtype)  # the last column stays 1
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
-        m = stop - start
-        block[:m, :3] = points[start:stop]
-        labels[start:stop] = np.argmin(block[:m] @ weights, axis=1)
-    return labels
-
-
-def _as_output_palette(centers: np.ndarray, dtype: np.dtype) -> np.ndarray:
+def as_palette(centers: np.ndarray, dtype: np.dtype) -> np.ndarray:
     """Palette in the image's convention: rounded integers of ``dtype``, or float64 in [0, 1]."""
     if dtype.kind == "f":
         return np.clip(centers, 0.0, 1.0)
@@ -169,33 +175,36 @@ def _as_output_palette(centers: np.ndarray, dtype: np.dtype) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
-def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300, n_init="auto"):
+def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300,
+             n_init="auto"):
     r"""Reduce an RGB image to ``k`` colours with k-means.
 
-    1. Draw ``sample_size`` pixels at random, without replacement (all pixels
-       if ``sample_size`` is ``None`` or at least the number of pixels).
-    2. Fit k-means on their colours (greedy k-means++ seeding, then Lloyd's
+    1. Draw ``sample_size`` pixels at random, without replacement (all
+       pixels if ``sample_size`` is ``None`` or at least the number of
+       pixels), and see them as a cloud of colours: the sample's *distinct*
+       colours, each weighted by how many of its pixels have it
+       (china.jpg: 273 280 pixels, 96 615 colours).
+    2. Fit k-means on that cloud (greedy k-means++ seeding, then Lloyd's
        algorithm with scikit-learn's stopping rules, ``tol = 1e-4``): the
        centres minimise :math:`\sum_{i \in S} \lVert x_i - c_{\ell_i} \rVert^2`
        over the sample :math:`S`. The fit is :func:`kmlib.kmeans` on the
-       sample's *distinct* colours with ``sample_weight`` = how often each
-       occurs, which is the same k-means problem (same objective, same
-       iterates in exact arithmetic, same k-means++ distribution) and much
-       faster for photographs, which repeat their colours (china.jpg: 273 280
-       pixels, 96 615 colours). Only the stopping threshold differs: as in
-       scikit-learn, ``tol`` is relative to the unweighted variance of the
-       distinct colours. For an integer image the centres are rounded to
-       integers; they form the palette.
+       distinct colours with ``sample_weight`` = their counts, which is the
+       same k-means problem as on the pixels (same objective, same iterates
+       in exact arithmetic, same k-means++ distribution) and much faster
+       for photographs, which repeat their colours. Only the stopping
+       threshold differs: as in scikit-learn, ``tol`` is relative to the
+       unweighted variance of the distinct colours. For an integer image
+       the centres are rounded to integers; they form the palette.
     3. Replace *every* pixel by its nearest palette colour (the rule of
-       :func:`kmlib._distance.nearest`, ties to the lowest index), one block
-       of 2048 pixels at a time, so memory stays bounded.
+       :func:`kmlib.nearest`, ties to the lowest index), one block of 2048
+       pixels at a time, so memory stays bounded.
 
     Two cases are settled without Lloyd's algorithm:
 
     - if the sample holds exactly ``k`` distinct colours, the palette is
-      those colours (sorted): that is the k-means optimum (WCSS 0). So with
-      ``k`` equal to the number of distinct colours of the image and all
-      pixels used, the image comes back unchanged;
+      those colours (sorted): that is the k-means optimum (WCSS 0). So
+      with ``k`` equal to the number of distinct colours of the image and
+      all pixels used, the image comes back unchanged;
     - if the sample holds fewer than ``k`` distinct colours but the image
       holds at least ``k``, the fit uses all pixels instead of the sample
       (a sample cannot support more centres than it has distinct colours).
@@ -203,7 +212,8 @@ def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300, n
     Parameters
     ----------
     image : array_like of shape (H, W, 3)
-        RGB image, integers in 0..255 (usually ``uint8``) or floats in [0, 1].
+        RGB image, integers in 0..255 (usually ``uint8``) or floats in
+        [0, 1].
     k : int
         Number of colours, ``1 <= k <=`` the number of distinct colours of
         the image.
@@ -215,7 +225,8 @@ def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300, n
     max_iter : int, default 300
         Maximum number of Lloyd iterations.
     n_init : "auto" or int, default "auto"
-        Number of k-means runs (``"auto"``: 1, as scikit-learn for k-means++).
+        Number of k-means runs (``"auto"``: 1, as scikit-learn for
+        k-means++).
 
     Returns
     -------
@@ -239,55 +250,41 @@ def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300, n
 
     Examples
     --------
-    >>> image = np.array([[[0, 0, 0], [10, 10, 10]], [[200, 0, 0], [210, 0, 0]]], dtype=np.uint8)
+    >>> image = np.array([[[0, 0, 0], [10, 10, 10]],
+    ...                   [[200, 0, 0], [210, 0, 0]]], dtype=np.uint8)
     >>> quantized, palette = quantize(image, 2, random_state=0)
     >>> sorted(palette.tolist())
     [[5, 5, 5], [205, 0, 0]]
     >>> quantized.dtype, quantized.shape
     (dtype('uint8'), (2, 2, 3))
     """
-    image = _check_image(image)
+    image = check_image(image)
     k = check_int(k, "k", minimum=1)
-    sample_size = _check_sample_size(sample_size)
+    sample_size = check_sample_size(sample_size)
     rng = check_random_state(random_state)
-    height, width, _ = image.shape
-    n_pixels = height * width
-    flat = image.reshape(n_pixels, 3)
-
-    integer = image.dtype.kind != "f"
-    if isinstance(n_init, str):
-        if n_init != "auto":
-            raise ValueError(f"n_init must be 'auto' or a positive integer; got {n_init!r}")
-        n_init = 1  # scikit-learn's "auto" for k-means++
-    n_init = check_int(n_init, "n_init", minimum=1)
+    n_init = check_n_init(n_init)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
+    pixels = image.reshape(-1, 3)  # the image as a cloud of points
 
-    if sample_size is None or sample_size >= n_pixels:
-        colours, counts = _distinct_colours(flat, integer)
-    else:
-        rows = rng.choice(n_pixels, size=sample_size, replace=False)
-        colours, counts = _distinct_colours(flat[rows], integer)
-        if colours.shape[0] < k:  # an unlucky sample: fit on every pixel instead
-            colours, counts = _distinct_colours(flat, integer)
-    if colours.shape[0] < k:
-        raise ValueError(
-            f"k must be <= the number of distinct colours in the image; got k={k} "
-            f"with only {colours.shape[0]} distinct colour(s)"
-        )
-    if colours.shape[0] == k:
-        centers = colours  # the k-means optimum: every colour its own centre, WCSS 0
-    else:
-        # k-means on the pixels = weighted k-means on their distinct colours.
-        centers = kmeans(
-            colours, k, sample_weight=counts, random_state=rng, max_iter=max_iter, n_init=n_init
-        ).centers
-    palette = _as_output_palette(centers, image.dtype)
+    # The sample as a cloud of colours: its distinct colours, each weighted
+    # by how many of the sampled pixels have it.
+    colours, counts = distinct_colours(sample_pixels(pixels, sample_size, rng))
+    if len(colours) < k:  # an unlucky sample: take every pixel instead
+        colours, counts = distinct_colours(pixels)
+    check_enough_colours(k, len(colours))
 
-    labels = _map_to_palette(
-        flat, palette.astype(np.float64), np.float32 if integer else np.float64
-    )
+    # k-means on the pixels is k-means on their distinct colours, weighted.
+    if len(colours) == k:
+        centers = colours  # every colour its own centre: WCSS 0
+    else:
+        centers = kmeans(colours, k, sample_weight=counts, random_state=rng,
+                         max_iter=max_iter, n_init=n_init).centers
+    palette = as_palette(centers, image.dtype)
+
+    # Every pixel becomes its nearest palette colour.
+    labels = map_to_palette(pixels, palette)
     quantized = palette.astype(image.dtype, copy=False)[labels]
-    return quantized.reshape(height, width, 3), palette
+    return quantized.reshape(image.shape), palette
 
 
 def _check_pair(a, b):

@@ -1,4 +1,5 @@
-"""Tests for kmlib._quantize: colour quantization, MSE/PSNR, storage cost."""
+"""Tests for kmlib._quantize: colour quantization, MSE/PSNR, storage cost, and the
+palette kernel (kmlib._kernels.palette) against the readable rule, kmlib.nearest."""
 
 import doctest
 import math
@@ -7,15 +8,24 @@ import tracemalloc
 import numpy as np
 import pytest
 from benchmark_scripts import load_benchmark
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from sklearn.datasets import load_sample_image
 
 from kmlib import _quantize as quantize_module  # noqa: E402
 from kmlib import kmeans, lloyd, mse, nearest, psnr, quantize, storage_cost
+from kmlib._kernels import palette as palette_kernel
 
 
 @pytest.fixture(scope="module")
 def china():
     return load_sample_image("china.jpg")
+
+
+@pytest.fixture(scope="module")
+def flower():
+    return load_sample_image("flower.jpg")
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +48,9 @@ def gradient_image(size=128):
     return np.stack([red, green, np.full_like(red, 128)], axis=-1).round().astype(np.uint8)
 
 
-def test_docstring_examples():
-    failures, tried = doctest.testmod(quantize_module, extraglobs={"np": np})
+@pytest.mark.parametrize("module", [quantize_module, palette_kernel])
+def test_docstring_examples(module):
+    failures, tried = doctest.testmod(module, extraglobs={"np": np})
     assert tried > 0 and failures == 0
 
 
@@ -114,7 +125,7 @@ def test_sample_size_none_and_large_are_all_pixels(crop):
 def test_weighted_lloyd_is_lloyd_on_the_pixels(crop):
     """kmlib._lloyd on distinct colours weighted by counts = kmlib._lloyd on every pixel."""
     X = crop.reshape(-1, 3).astype(float)
-    colours, counts = quantize_module._distinct_colours(crop.reshape(-1, 3), True)
+    colours, counts = quantize_module.distinct_colours(crop.reshape(-1, 3))
     assert counts.sum() == X.shape[0] and colours.shape[0] < X.shape[0]  # there are duplicates
     init = colours[:: colours.shape[0] // 6][:6]
     reference = lloyd(X, init, tol=0)  # tol=0: both run to strict convergence
@@ -126,7 +137,7 @@ def test_weighted_lloyd_is_lloyd_on_the_pixels(crop):
 
 def test_quantize_uses_weighted_kmeans(crop):
     """The palette is kmlib.kmeans on the sample's distinct colours, rounded."""
-    colours, counts = quantize_module._distinct_colours(crop.reshape(-1, 3), True)
+    colours, counts = quantize_module.distinct_colours(crop.reshape(-1, 3))
     rng = np.random.default_rng(3)
     expected = kmeans(colours, 7, sample_weight=counts, random_state=rng).centers
     _, palette = quantize(crop, 7, sample_size=None, random_state=3)
@@ -172,6 +183,121 @@ def test_n_init_keeps_the_best(crop):
     one = mse(crop, quantize(crop, 10, sample_size=None, random_state=0, n_init=1)[0])
     five = mse(crop, quantize(crop, 10, sample_size=None, random_state=0, n_init=5)[0])
     assert five <= one + 1e-9  # the first run is one of the five
+
+
+# --- the palette kernel == the readable rule (kmlib.nearest) ------------------
+
+
+def nearest_labels(pixels, palette):
+    """The readable step: kmlib.nearest's labels, in float64."""
+    return nearest(pixels.astype(np.float64), palette.astype(np.float64))[0]
+
+
+def sample_palettes(pixels, seed=0, ks=(1, 7, 64, 256)):
+    """Palettes to map a photograph to: its pixels, duplicated rows, extremes, a k-means palette."""
+    rng = np.random.default_rng(seed)
+    drawn = {k: pixels[rng.choice(len(pixels), size=k, replace=False)] for k in ks}
+    duplicated = np.concatenate([drawn[7], drawn[7][::-1], drawn[7][:3]])  # every colour twice or more
+    corners = np.array([[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 0, 0]], dtype=np.uint8)
+    fitted = quantize(pixels.reshape(-1, 1, 3), 16, sample_size=2000, random_state=seed)[1]
+    return [*drawn.values(), duplicated, corners, fitted]
+
+
+@pytest.mark.parametrize("name", ["china", "flower"])
+def test_palette_kernel_equals_nearest_on_sample_images(name, request):
+    image = request.getfixturevalue(name)
+    pixels = image.reshape(-1, 3)
+    assert pixels.shape[0] % palette_kernel.PALETTE_ROWS != 0  # a short last block too
+    for palette in sample_palettes(pixels):
+        assert palette.dtype == np.uint8
+        labels = palette_kernel.map_to_palette(pixels, palette)
+        assert labels.dtype == np.intp
+        np.testing.assert_array_equal(labels, nearest_labels(pixels, palette))
+
+
+@pytest.mark.parametrize(
+    "name, dtype", [("china", np.float64), ("flower", np.float64), ("china", np.float32)]
+)
+def test_palette_kernel_equals_nearest_on_float_images(name, dtype, request):
+    image = request.getfixturevalue(name)
+    pixels = (image.reshape(-1, 3) / 255.0).astype(dtype)
+    for palette in sample_palettes(image.reshape(-1, 3), seed=1, ks=(1, 7, 64)):
+        palette = palette / 255.0  # float64, with the same duplicates and exact ties
+        labels = palette_kernel.map_to_palette(pixels, palette)
+        np.testing.assert_array_equal(labels, nearest_labels(pixels, palette))
+
+
+def test_palette_kernel_ties_go_to_the_lowest_index():
+    pixels = np.array([[1, 0, 0], [5, 5, 5], [3, 3, 3]], dtype=np.uint8)
+    palette = np.array([[2, 0, 0], [0, 0, 0], [5, 5, 5], [5, 5, 5], [0, 0, 0]], dtype=np.uint8)
+    expected = [0, 2, 2]  # [1,0,0]: equidistant from colours 0, 1 and 4; [3,3,3] from 2 and 3
+    np.testing.assert_array_equal(palette_kernel.map_to_palette(pixels, palette), expected)
+    np.testing.assert_array_equal(nearest_labels(pixels, palette), expected)
+    np.testing.assert_array_equal(palette_kernel.map_to_palette(pixels / 8, palette / 8), expected)
+
+
+def test_palette_kernel_single_precision_is_exact_at_the_extremes():
+    """The largest values the products reach (3 * 255^2) are still exact in float32."""
+    pixels = np.array([[255, 255, 255], [0, 0, 0], [128, 127, 128]], dtype=np.uint8)
+    palette = np.array([[255, 255, 254], [255, 255, 255], [0, 0, 1], [127, 128, 127]])
+    np.testing.assert_array_equal(palette_kernel.map_to_palette(pixels, palette), [1, 2, 3])
+    np.testing.assert_array_equal(nearest_labels(pixels, palette), [1, 2, 3])
+
+
+#: 8-bit values, often from a narrow range (so that exact ties are common), sometimes the full one.
+channel_values = st.one_of(st.integers(0, 3), st.integers(0, 255), st.sampled_from([0, 127, 255]))
+
+
+@st.composite
+def pixels_and_palette(draw, kind="uint8"):
+    """Pixels and a palette with duplicated colours (k rows drawn from m <= k colours)."""
+    n = draw(st.integers(1, 300))
+    m = draw(st.integers(1, 8))
+    if kind == "uint8":
+        elements = channel_values
+        dtype = np.uint8
+    else:  # floats in [0, 1]: a coarse grid (ties) or anything
+        elements = st.one_of(
+            st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]),
+            st.floats(0.0, 1.0, allow_subnormal=False),
+        )
+        dtype = np.float64
+    pixels = draw(hnp.arrays(dtype, (n, 3), elements=elements))
+    colours = draw(hnp.arrays(dtype, (m, 3), elements=elements))
+    rows = draw(st.lists(st.integers(0, m - 1), min_size=1, max_size=12))
+    return pixels, colours[rows]
+
+
+@given(pixels_and_palette())
+def test_palette_kernel_equals_nearest_on_hypothesis_uint8_data(data):
+    pixels, palette = data
+    np.testing.assert_array_equal(
+        palette_kernel.map_to_palette(pixels, palette), nearest_labels(pixels, palette)
+    )
+
+
+@given(pixels_and_palette(kind="float"))
+def test_palette_kernel_equals_nearest_on_hypothesis_float_data(data):
+    pixels, palette = data
+    np.testing.assert_array_equal(
+        palette_kernel.map_to_palette(pixels, palette), nearest_labels(pixels, palette)
+    )
+    np.testing.assert_array_equal(
+        palette_kernel.map_to_palette(pixels.astype(np.float32), palette),
+        nearest_labels(pixels.astype(np.float32), palette),
+    )
+
+
+def test_quantize_maps_every_pixel_through_the_kernel(crop, monkeypatch):
+    calls = []
+
+    def spy(pixels, palette):
+        calls.append(pixels.shape)
+        return palette_kernel.map_to_palette(pixels, palette)
+
+    monkeypatch.setattr(quantize_module, "map_to_palette", spy)
+    quantize(crop, 5, random_state=0)
+    assert calls == [(crop.shape[0] * crop.shape[1], 3)]  # one step, every pixel
 
 
 # --- bad inputs --------------------------------------------------------------
@@ -307,7 +433,7 @@ def test_storage_cost_worked_example(china):
 
 
 def test_weighted_lloyd_reseeds_an_empty_cluster(crop):
-    colours, counts = quantize_module._distinct_colours(crop.reshape(-1, 3), True)
+    colours, counts = quantize_module.distinct_colours(crop.reshape(-1, 3))
     init = np.vstack([colours[:3], [[1000.0, 1000.0, 1000.0]]])  # the last centre gets no pixel
     result = lloyd(colours, init, tol=0.0, sample_weight=counts)
     assert np.isfinite(result.centers).all() and np.isfinite(result.inertia)
