@@ -1,17 +1,30 @@
 """kmlib: the small, tested k-means library behind *K-Means from Scratch*.
 
-Each module belongs to one chapter of the book:
+Every public name is importable from here (``kmlib.lloyd``, ``kmlib.dbscan``,
+...); the modules behind them are private, one per chapter, and this file
+only re-exports. Which file holds what:
 
-=================  ==========================================
-``distance``       Chapter 1: distances, nearest centre
-``lloyd``          Chapter 2: Lloyd's algorithm, ``kmeans``, ``KMeans``
-``metrics``        Chapter 2: matching clusters to classes, scores
-``seeding``        Chapter 3: random and k-means++ initial centres
-``choosing_k``     Chapter 4: elbow, silhouette, gap statistic, CH and DB scores
-``dbscan``         Chapter 5: DBSCAN and the k-distance curve
-``datasets``       Chapter 5: seeded data sets that break k-means
-``quantize``       Chapter 6: colour quantization, MSE, PSNR, storage cost
-=================  ==========================================
+========================  ===================================================
+``_distance.py``          Chapter 1: distances, nearest centre
+``_lloyd.py``             Chapter 2: assign, update, inertia, Lloyd's loop,
+                          ``kmeans``, ``KMeans``
+``_metrics.py``           Chapter 2: matching clusters to classes, scores
+``_seeding.py``           Chapter 3: random and k-means++ initial centres
+``_choosing_k.py``        Chapter 4: elbow and knee, silhouette, gap
+                          statistic, CH and DB scores
+``_dbscan.py``            Chapter 5: DBSCAN (with its replay), k-distance
+``datasets.py``           Chapter 5: seeded data sets that break k-means
+                          (public: ``kmlib.datasets.make_moons``, ...)
+``_quantize.py``          Chapter 6: colour quantization, MSE, PSNR, storage
+``_kernels/``             the fast paths beneath the readable functions
+                          (appendix "How kmlib is fast"), each tested equal
+                          to the step it speeds up
+``_blocks.py``            the GEMM identity and the block sizes, shared by
+                          every distance computation
+``_validation.py``        the input checks of every public function
+``plot/``                 figures and animations, one module per chapter
+                          (public: ``kmlib.plot.*``; needs matplotlib)
+========================  ===================================================
 
 Only numpy is needed; :mod:`kmlib.plot` also needs matplotlib.
 """
@@ -27,7 +40,7 @@ from ._choosing_k import (
     silhouette_samples,
     silhouette_score,
 )
-from ._dbscan import dbscan, k_distance
+from ._dbscan import DBSCANReplay, dbscan, k_distance
 from ._distance import euclidean, nearest, pairwise_sq_dists
 from ._lloyd import (
     ConvergenceWarning,
@@ -86,6 +99,7 @@ __all__ = [
     "GapResult",
     "dbscan",
     "k_distance",
+    "DBSCANReplay",
     "purity",
     "datasets",
     "quantize",

@@ -72,6 +72,34 @@ def _shuffle(rng: np.random.Generator, X: np.ndarray, y: np.ndarray):
     return np.ascontiguousarray(X[order]), y[order].astype(np.int64)
 
 
+def _blob_centers(centers, sizes, center_box, rng: np.random.Generator) -> np.ndarray:
+    """``make_blobs``' centres: ``centers`` drawn uniformly in ``center_box`` (2-D) if an int.
+
+    ``sizes`` (the cluster sizes, or None) must agree with their number.
+    """
+    if isinstance(centers, numbers.Integral) and not isinstance(centers, bool | np.bool_):
+        k = check_int(centers, "centers", minimum=1)
+        if sizes is not None and k != sizes.size:
+            raise ValueError(
+                f"centers must equal the number of cluster sizes when n_samples is a sequence; "
+                f"got centers={k} with {sizes.size} sizes"
+            )
+        if not _is_sequence(center_box) or len(center_box) != 2:
+            raise ValueError(f"center_box must be a pair (low, high); got {_describe(center_box)}")
+        low = check_scalar(center_box[0], "center_box[0]")
+        high = check_scalar(center_box[1], "center_box[1]")
+        if not low < high:
+            raise ValueError(f"center_box must have low < high; got ({low}, {high})")
+        return rng.uniform(low, high, size=(k, 2))
+    centers = check_array(centers, "centers")
+    if sizes is not None and centers.shape[0] != sizes.size:
+        raise ValueError(
+            f"centers must have one row per cluster size; got {centers.shape[0]} centres and "
+            f"{sizes.size} sizes"
+        )
+    return centers
+
+
 def make_blobs(
     n_samples=300,
     centers=3,
@@ -118,28 +146,8 @@ def make_blobs(
     else:
         sizes = None
         n_total = check_int(n_samples, "n_samples", minimum=1)
-    if isinstance(centers, numbers.Integral) and not isinstance(centers, bool | np.bool_):
-        k = check_int(centers, "centers", minimum=1)
-        if sizes is not None and k != sizes.size:
-            raise ValueError(
-                f"centers must equal the number of cluster sizes when n_samples is a sequence; "
-                f"got centers={k} with {sizes.size} sizes"
-            )
-        if not _is_sequence(center_box) or len(center_box) != 2:
-            raise ValueError(f"center_box must be a pair (low, high); got {_describe(center_box)}")
-        low = check_scalar(center_box[0], "center_box[0]")
-        high = check_scalar(center_box[1], "center_box[1]")
-        if not low < high:
-            raise ValueError(f"center_box must have low < high; got ({low}, {high})")
-        centers = rng.uniform(low, high, size=(k, 2))
-    else:
-        centers = check_array(centers, "centers")
-        k = centers.shape[0]
-        if sizes is not None and k != sizes.size:
-            raise ValueError(
-                f"centers must have one row per cluster size; got {k} centres and "
-                f"{sizes.size} sizes"
-            )
+    centers = _blob_centers(centers, sizes, center_box, rng)
+    k = centers.shape[0]
     if sizes is None:
         if n_total < k:
             raise ValueError(f"n_samples must be >= the number of centres ({k}); got {n_total}")

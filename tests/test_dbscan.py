@@ -1,4 +1,5 @@
-"""Tests of kmlib._dbscan: worked examples, the scikit-learn oracle, properties, bad input."""
+"""Tests of kmlib.dbscan and kmlib.k_distance: worked examples, the scikit-learn oracle,
+the grid kernel against the readable definition, the replay, properties, bad input."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from benchmark_scripts import load_benchmark
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kmlib import _dbscan as kd  # noqa: E402
-from kmlib import dbscan, k_distance
+from kmlib import _blocks, dbscan, k_distance
+from kmlib import _dbscan as kd
+from kmlib._kernels import grid
 from kmlib.datasets import make_blobs, make_moons
 
 sk_cluster = pytest.importorskip("sklearn.cluster")
@@ -47,11 +49,11 @@ def assert_same_as_sklearn(X, eps, min_samples):
 def grid_paths(request, monkeypatch):
     """Run a test through each code path of the grid index."""
     if request.param == "all heavy":
-        monkeypatch.setattr(kd, "HEAVY_CELL_CANDIDATES", 1)
-        monkeypatch.setattr(kd, "CANDIDATES_PER_CHUNK", 7)
+        monkeypatch.setattr(grid, "HEAVY_CELL_CANDIDATES", 1)
+        monkeypatch.setattr(grid, "CANDIDATES_PER_CHUNK", 7)
     elif request.param == "all light, tiny chunks":
-        monkeypatch.setattr(kd, "HEAVY_CELL_CANDIDATES", 10**18)
-        monkeypatch.setattr(kd, "CANDIDATES_PER_CHUNK", 5)
+        monkeypatch.setattr(grid, "HEAVY_CELL_CANDIDATES", 10**18)
+        monkeypatch.setattr(grid, "CANDIDATES_PER_CHUNK", 5)
     return request.param
 
 
@@ -161,7 +163,7 @@ def test_digits_equal_sklearn(eps, min_samples):
 def test_far_apart_and_tiny_eps_fall_back_safely():
     # a span / eps too large for the grid keys: brute force is used instead
     X = np.array([[0.0, 0.0], [1e10, 0.0], [1e10, 1e-5], [5.0, 5.0]])
-    assert kd._grid_keys(X, 1e-4) is None
+    assert grid._grid_keys(X, 1e-4) is None
     assert dbscan(X, eps=1e-4, min_samples=2).tolist() == [-1, 0, 0, -1]
 
 
@@ -242,8 +244,8 @@ def test_memory_is_bounded():
 def knn_paths(request, monkeypatch):
     """Run a test through both paths of k_distance."""
     if request.param == "grid":
-        monkeypatch.setattr(kd, "KNN_BRUTE_MAX_N", 10)
-        monkeypatch.setattr(kd, "KNN_SAMPLE", 20)
+        monkeypatch.setattr(grid, "KNN_BRUTE_MAX_N", 10)
+        monkeypatch.setattr(grid, "KNN_SAMPLE", 20)
     return request.param
 
 
@@ -252,7 +254,7 @@ def test_k_distance_equals_sklearn(k, knn_paths):
     X, _ = make_moons(700, noise=0.05, random_state=1)
     X[:20] *= 3  # a few far points: the grid leaves them to brute force
     if knn_paths == "grid":
-        assert kd._k_distance_grid(X, k) is not None
+        assert grid._k_distance_grid(X, k) is not None
     distances, _ = sk_neighbors.NearestNeighbors(n_neighbors=k).fit(X).kneighbors()
     expected = np.sort(distances[:, k - 1])[::-1]
     np.testing.assert_allclose(k_distance(X, k), expected, rtol=1e-12, atol=1e-12)
@@ -285,12 +287,275 @@ def test_k_distance_counts_core_points(knn_paths):
 
 
 def test_k_distance_is_sorted_descending_and_chunked(monkeypatch):
-    monkeypatch.setattr(kd, "BLOCK_BYTES", 8 * 50 * 7)  # 7 rows per block
+    monkeypatch.setattr(_blocks, "WORKING_MEMORY_BYTES", 8 * 300 * 7)  # 7 rows per block
+    assert _blocks.block_rows(300, 300) == 7
     X, _ = make_moons(300, noise=0.1, random_state=2)
     kdist = k_distance(X, 3)
     assert kdist.shape == (300,) and np.all(np.diff(kdist) <= 0)
     monkeypatch.undo()
     np.testing.assert_array_equal(kdist, k_distance(X, 3))
+
+
+# ---------------------------------------------------------------------------
+# The grid kernel against the readable definition
+# ---------------------------------------------------------------------------
+
+
+def reference_neighbourhoods(X, eps):
+    """N(i) = {j : sum_k (x_ik - x_jk)^2 <= eps^2}, pair by pair, coordinate by coordinate."""
+    sq = np.zeros((len(X), len(X)))
+    for k in range(X.shape[1]):
+        diff = X[:, None, k] - X[None, :, k]
+        sq += diff * diff
+    return [np.flatnonzero(row <= eps * eps) for row in sq]
+
+
+def reference_k_distances(X, k):
+    """Distance to the k-th nearest other point, pair by pair (index order)."""
+    sq = np.zeros((len(X), len(X)))
+    for c in range(X.shape[1]):
+        diff = X[:, None, c] - X[None, :, c]
+        sq += diff * diff
+    np.fill_diagonal(sq, np.inf)
+    return np.sqrt(np.sort(sq, axis=1)[:, k - 1])
+
+
+def assert_kernel_neighbourhoods(X, eps):
+    found = grid.grid_neighbourhoods(X, eps)
+    expected = reference_neighbourhoods(X, eps)
+    assert len(found) == len(X)
+    np.testing.assert_array_equal(found.sizes, [nb.size for nb in expected])
+    for i, nb in enumerate(expected):
+        np.testing.assert_array_equal(found.of(i), nb)
+    # a batch of points: the union of their neighbourhoods
+    batch = np.arange(0, len(X), 3)
+    np.testing.assert_array_equal(found.of(batch), np.unique(np.concatenate([expected[i] for i in batch])))
+
+
+boundary_data = st.tuples(
+    st.integers(1, 7),  # d: the grid up to 4, brute force above
+    st.integers(1, 60),
+    st.sampled_from([1.0, 1.5, 2.0, np.sqrt(2), np.sqrt(3), np.sqrt(5), 3.0]),
+    st.sampled_from([1.0, 0.1, 0.25]),  # scale: exact (1, 0.25) and rounded (0.1) distances
+    st.integers(0, 2**32 - 1),
+)
+
+
+@FAST
+@given(boundary_data)
+def test_grid_kernel_equals_pairwise_definition(data):
+    """Integer points at a scale: many pairs exactly eps apart, all found as pair by pair."""
+    d, n, eps, scale, seed = data
+    X = np.random.default_rng(seed).integers(0, 5, size=(n, d)) * scale
+    assert_kernel_neighbourhoods(X, eps * scale)
+
+
+@pytest.mark.parametrize(
+    ("low", "x", "y", "eps"),
+    [
+        (24.41794143656864, 1840.8684526925556, 1840.922076430858, 0.05362373830241445),
+        (65.81934548561185, 37333.89737022407, 37334.34934007532, 0.4519698512526342),
+    ],
+)
+def test_grid_finds_a_pair_across_a_rounded_cell_wall(low, x, y, eps):
+    """(x - low) / eps rounds x just below a cell wall and y just above the next one:
+    cells of side exactly eps would put the pair two cells apart and miss it."""
+    assert (y - x) ** 2 <= eps * eps
+    assert np.floor((y - low) / eps) - np.floor((x - low) / eps) == 2
+    X = np.array([[low], [x], [y]])
+    assert_kernel_neighbourhoods(X, eps)
+    assert dbscan(X, eps, 2).tolist() == [-1, 0, 0]
+    kd_tree = sk_cluster.DBSCAN(eps=eps, min_samples=2, algorithm="kd_tree").fit(X)
+    assert kd_tree.labels_.tolist() == [-1, 0, 0]
+
+
+def test_grid_kernel_paths_equal_pairwise_definition(grid_paths):
+    rng = np.random.default_rng(7)
+    for d in (1, 2, 3, 4):
+        X = rng.integers(0, 4, size=(70, d)) * 0.5
+        for eps in (0.5, np.sqrt(0.5), 1.0):
+            assert_kernel_neighbourhoods(X, eps)
+
+
+@pytest.mark.parametrize("eps", [0.2, 0.3, 0.5, 0.8])
+def test_grid_kernel_on_iris(eps, grid_paths):
+    """4-D, one decimal: the grid path, with many pairs exactly eps apart."""
+    assert_kernel_neighbourhoods(sk_datasets.load_iris().data, eps)
+
+
+@pytest.mark.parametrize(("scaled", "eps"), [(False, 30.0), (False, 70.0), (True, 2.0), (True, 3.0)])
+def test_grid_kernel_on_wine(scaled, eps):
+    """13-D: the brute-force path (GEMM identity), raw and standardised."""
+    X = sk_datasets.load_wine().data
+    if scaled:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    assert_kernel_neighbourhoods(X, eps)
+
+
+@FAST
+@given(boundary_data, st.integers(1, 8))
+def test_k_distance_kernel_equals_pairwise_definition(data, k):
+    d, n, _, _, seed = data
+    X = np.random.default_rng(seed).integers(0, 5, size=(n + 1, d)).astype(float)
+    k = min(k, n)
+    np.testing.assert_array_equal(grid.kth_neighbour_distances(X, k), reference_k_distances(X, k))
+
+
+@pytest.mark.parametrize("loader", ["load_iris", "load_wine"])
+@pytest.mark.parametrize("k", [1, 4, 9])
+def test_k_distance_kernel_on_iris_and_wine(loader, k, knn_paths):
+    X = getattr(sk_datasets, loader)().data
+    np.testing.assert_array_equal(grid.kth_neighbour_distances(X, k), reference_k_distances(X, k))
+    np.testing.assert_array_equal(k_distance(X, k), np.sort(reference_k_distances(X, k))[::-1])
+    # scikit-learn's k-d tree sums the same squares: equal to the last bit, near-ties included
+    distances, _ = sk_neighbors.NearestNeighbors(n_neighbors=k).fit(X).kneighbors()
+    np.testing.assert_array_equal(k_distance(X, k), np.sort(distances[:, k - 1])[::-1])
+
+
+@pytest.mark.parametrize(("loader", "eps"), [("load_iris", 0.3), ("load_iris", 0.5), ("load_wine", 30.0)])
+def test_iris_and_wine_equal_sklearn(loader, eps):
+    X = getattr(sk_datasets, loader)().data
+    for min_samples in (3, 5, 10):
+        assert_same_as_sklearn(X, eps, min_samples)
+
+
+# ---------------------------------------------------------------------------
+# The replay (record=True)
+# ---------------------------------------------------------------------------
+
+
+def teaching_waves(X, eps, min_samples):
+    """Chapter 5's former inline replay (a full distance table: small data only)."""
+    neighbours = reference_neighbourhoods(np.asarray(X, dtype=float), eps)
+    core = np.array([len(nb) >= min_samples for nb in neighbours])
+    labels = np.full(len(X), -2)  # -2: not reached yet
+    frames, active, titles = [labels.copy()], [[]], ["start: nothing reached"]
+    cluster = 0
+    for i in range(len(X)):
+        if labels[i] != -2 or not core[i]:
+            continue
+        labels[i] = cluster
+        frames.append(labels.copy()), active.append([])
+        titles.append(f"cluster {cluster} opened at point {i}")
+        wave, step = [i], 1
+        while True:
+            grow = [p for p in wave if core[p]]
+            new = list(dict.fromkeys(q for p in grow for q in neighbours[p] if labels[q] == -2))
+            if not new:
+                break
+            labels[new] = cluster
+            frames.append(labels.copy()), active.append(grow)
+            s = "s" * (len(new) > 1)
+            titles.append(f"cluster {cluster}, wave {step}: {len(new)} point{s} join{'s' * (not s)}")
+            wave, step = new, step + 1
+        cluster += 1
+    labels[labels == -2] = -1
+    frames.append(labels.copy()), active.append([])
+    titles.append(f"done: {(labels == -1).sum()} noise points")
+    return frames, active, titles, core
+
+
+def assert_replay_consistent(labels, replay):
+    n = labels.size
+    frames = replay.frames
+    assert len(frames) == len(replay.active) == len(replay.titles)
+    np.testing.assert_array_equal(frames[-1], labels)  # the last frame is the answer
+    assert np.all(frames[0] == -2)
+    for f, (before, after) in enumerate(zip(frames, frames[1:], strict=False), start=1):
+        assert before.shape == (n,) and after.dtype == np.int64
+        # a label, once given, never changes; each frame but the last gives one at least
+        assert np.all((before == -2) | (before == after))
+        assert f == len(frames) - 1 or np.any(before != after)
+        assert np.all(replay.core[replay.active[f]])  # only core points are expanded
+        np.testing.assert_array_equal(np.flatnonzero((before == -2) & (after != -2)),
+                                      np.flatnonzero(replay.joined_at == f))
+    np.testing.assert_array_equal(replay.joined_at.shape, (n,))
+
+
+def test_replay_equals_the_chapters_teaching_version():
+    X_moon, _ = make_moons(60, noise=0.05, random_state=1)
+    rng = np.random.default_rng(1)
+    X = np.vstack([X_moon, rng.uniform(-1.0, 2.0, size=(4, 2))])
+    for eps, min_samples in ((0.3, 4), (0.2, 3), (0.5, 8), (0.1, 2)):
+        labels, replay = dbscan(X, eps, min_samples, record=True)
+        frames, active, titles, core = teaching_waves(X, eps, min_samples)
+        assert replay.titles == tuple(titles)
+        assert len(replay.frames) == len(frames)
+        for ours, theirs in zip(replay.frames, frames, strict=True):
+            np.testing.assert_array_equal(ours, theirs)
+        for ours, theirs in zip(replay.active, active, strict=True):
+            np.testing.assert_array_equal(ours, np.sort(theirs))  # ours come sorted
+        np.testing.assert_array_equal(replay.core, core)
+        assert_replay_consistent(labels, replay)
+
+
+@pytest.mark.parametrize("data", ["moons", "blobs"])
+def test_replay_last_frame_equals_sklearn(data):
+    if data == "moons":
+        X, _ = make_moons(400, noise=0.06, random_state=4)
+        runs = ((0.1, 5), (0.15, 5), (0.3, 10))
+    else:
+        X, _, _ = make_blobs(400, 4, cluster_std=0.8, random_state=4)
+        runs = ((0.5, 5), (0.8, 8), (1.5, 4))
+    for eps, min_samples in runs:
+        labels, core, replay = dbscan(X, eps, min_samples, return_core=True, record=True)
+        sk_labels, sk_core = sklearn_dbscan(X, eps, min_samples)
+        np.testing.assert_array_equal(replay.frames[-1], sk_labels)
+        np.testing.assert_array_equal(labels, sk_labels)
+        np.testing.assert_array_equal(replay.core, sk_core)
+        np.testing.assert_array_equal(core, sk_core)
+        np.testing.assert_array_equal(replay.labels, labels)
+        assert_replay_consistent(labels, replay)
+
+
+@FAST
+@given(small_data)
+def test_replay_properties(data):
+    points, eps, min_samples, _ = data
+    X = np.array(points, dtype=float)
+    labels, replay = dbscan(X, eps, min_samples, record=True)
+    np.testing.assert_array_equal(labels, dbscan(X, eps, min_samples))
+    assert_replay_consistent(labels, replay)
+    assert replay.titles[-1] == f"done: {(labels == -1).sum()} noise points"
+    assert sum(t.endswith(tuple(f"opened at point {i}" for i in range(len(X))))
+               for t in replay.titles) == labels.max() + 1
+
+
+def test_replay_uses_the_same_neighbourhoods(monkeypatch):
+    """One call of the kernel per run: labels and replay come from the same neighbourhoods."""
+    calls = []
+
+    def counting(X, eps):
+        calls.append(eps)
+        return grid.grid_neighbourhoods(X, eps)
+
+    monkeypatch.setattr(kd, "grid_neighbourhoods", counting)
+    X, _ = make_moons(100, noise=0.05, random_state=0)
+    dbscan(X, 0.2, 5, return_core=True, record=True)
+    assert calls == [0.2]
+
+
+def test_return_shapes_with_record():
+    X, _ = make_moons(50, noise=0.05, random_state=0)
+    labels, replay = dbscan(X, 0.3, 4, record=True)
+    assert isinstance(replay, kd.DBSCANReplay)
+    labels2, core, replay2 = dbscan(X, 0.3, 4, return_core=True, record=True)
+    np.testing.assert_array_equal(labels, labels2)
+    np.testing.assert_array_equal(core, replay2.core)
+    assert replay.titles == replay2.titles
+    assert replay.frames is replay.frames  # built once, on first access
+    with pytest.raises(AttributeError):
+        replay.titles = ()  # frozen
+
+
+def test_replay_memory_is_linear():
+    """The replay stores O(n) numbers; without record nothing is kept."""
+    X, _ = make_moons(5000, noise=0.05, random_state=0)
+    _, replay = dbscan(X, 0.05, 5, record=True)
+    assert len(replay.titles) > 50  # many waves ...
+    stored = replay.joined_at.nbytes + sum(a.nbytes for a in replay.active)
+    assert stored < 3 * X.shape[0] * 8  # ... yet no frame is stored until asked for
+    assert "frames" not in vars(replay)
 
 
 # ---------------------------------------------------------------------------
@@ -317,6 +582,14 @@ GOOD = np.zeros((4, 2))
 def test_bad_parameters(kwargs, error, match):
     with pytest.raises(error, match=match):
         dbscan(GOOD, **kwargs)
+
+
+@pytest.mark.parametrize("name", ["record", "return_core"])
+@pytest.mark.parametrize("value", [1, 0, "yes", None, np.array([True])])
+def test_bad_flags(name, value):
+    with pytest.raises(TypeError, match=f"{name} must be True or False; got"):
+        dbscan(GOOD, **{name: value})
+    assert isinstance(dbscan(GOOD, **{name: np.True_}), tuple)  # numpy's bool is a bool
 
 
 @pytest.mark.parametrize(
