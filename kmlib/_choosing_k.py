@@ -22,9 +22,9 @@ classic answers and two indices often quoted beside them:
 
 The silhouette needs every pairwise distance, :math:`n^2` of them. They are
 computed a block of rows at a time with the GEMM identity of
-:mod:`kmlib._distance`, reduced to per-cluster sums at once, and dropped: no
-``(n, n)`` matrix is ever held. All scores equal scikit-learn's
-(``sklearn.metrics``) up to rounding.
+:mod:`kmlib._blocks` (:func:`cluster_distance_sums`), reduced to per-cluster
+sums at once, and dropped: no ``(n, n)`` matrix is ever held. All scores
+equal scikit-learn's (``sklearn.metrics``) up to rounding.
 
 Labels are cluster ids: integers of any values (``-1``, DBSCAN's noise, is an
 ordinary cluster here, as in scikit-learn). Unlike scikit-learn, strings,
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._distance import WORKING_MEMORY_BYTES
+from ._blocks import WORKING_MEMORY_BYTES, block_rows, row_blocks, sq_dists, sq_norms
 from ._lloyd import kmeans
 from ._validation import (
     _describe,
@@ -66,10 +66,11 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def _check_labels(labels, n_samples: int, name: str = "labels") -> tuple[np.ndarray, int]:
+def check_cluster_labels(labels, n_samples: int, name: str = "labels") -> tuple[np.ndarray, int]:
     """Encode integer ``labels`` as ``0..K-1`` and check ``2 <= K <= n - 1``.
 
-    Returns the codes (ndarray of intp, shape ``(n,)``) and ``K``.
+    Returns the codes (ndarray of intp, shape ``(n,)``; code ``c`` is the
+    ``c``-th smallest label) and ``K``.
     """
     array = check_labels(labels, n_samples, name)
     _, codes = np.unique(array, return_inverse=True)
@@ -83,7 +84,7 @@ def _check_labels(labels, n_samples: int, name: str = "labels") -> tuple[np.ndar
     return codes.reshape(-1).astype(np.intp, copy=False), n_labels
 
 
-def _check_ks(ks, n_samples: int, name: str = "ks") -> np.ndarray:
+def check_ks(ks, n_samples: int, name: str = "ks") -> np.ndarray:
     """``ks`` as a strictly increasing int array with ``1 <= k <= n_samples``."""
     if isinstance(ks, str) or not np.iterable(ks):
         raise TypeError(
@@ -102,6 +103,27 @@ def _check_ks(ks, n_samples: int, name: str = "ks") -> np.ndarray:
     if any(b <= a for a, b in zip(checked, checked[1:], strict=False)):
         raise ValueError(f"{name} must be strictly increasing; got {checked}")
     return np.asarray(checked, dtype=np.intp)
+
+
+def check_reference(reference) -> str:
+    """``reference`` if it is ``"uniform"`` or ``"pca"``, else ``ValueError``."""
+    if not isinstance(reference, str) or reference not in ("uniform", "pca"):
+        raise ValueError(f'reference must be "uniform" or "pca"; got {_describe(reference)}')
+    return reference
+
+
+def check_fewer_clusters_than_points(X: np.ndarray, ks: np.ndarray) -> None:
+    r"""``ValueError`` unless every ``k`` is below the number of distinct rows of ``X``.
+
+    With as many clusters as distinct points, :math:`W_k = 0` and
+    :math:`\log W_k` is undefined.
+    """
+    n_distinct = np.unique(X, axis=0).shape[0]
+    if ks[-1] >= n_distinct:
+        raise ValueError(
+            f"each k in ks must be smaller than the number of distinct points of X "
+            f"({n_distinct}), or W_k = 0 and log W_k is undefined; got k={int(ks[-1])}"
+        )
 
 
 def _sorted_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int):
@@ -150,8 +172,9 @@ def elbow(X, ks, **kmeans_kwargs) -> np.ndarray:
     [101.0, 1.0, 0.0]
     """
     X = check_array(X, "X")
-    ks = _check_ks(ks, X.shape[0])
-    return np.array([kmeans(X, int(k), **kmeans_kwargs).inertia for k in ks], dtype=np.float64)
+    ks = check_ks(ks, X.shape[0])
+    wcss = [kmeans(X, int(k), **kmeans_kwargs).inertia for k in ks]
+    return np.array(wcss, dtype=np.float64)
 
 
 def knee(x, y) -> int:
@@ -202,79 +225,61 @@ def knee(x, y) -> int:
 # ---------------------------------------------------------------------------
 
 
-def _silhouette_sums(
-    Xs: np.ndarray, codes_s: np.ndarray, sizes: np.ndarray, starts: np.ndarray, rows: int
-):
-    r"""For rows grouped by cluster: the sum of distances to their own cluster,
-    and the smallest mean distance to another cluster.
+def cluster_distance_sums(X: np.ndarray, clusters: np.ndarray, n_clusters: int, chunk_size=None):
+    r"""The sums of the distances from every point to every cluster, a block of points at a time.
 
-    One block of ``rows`` rows of the distance matrix exists at a time. Its
-    squared distances come from a single matrix product (GEMM), the identity
-    :math:`\lVert x - y \rVert^2 = -2\, x \cdot y + \lVert x \rVert^2
-    + \lVert y \rVert^2` written as a dot product of augmented rows,
-    ``[-2x, ||x||^2, 1] . [y, 1, ||y||^2]``, so that no pass over the block is
-    needed to add the norms. Then: clip at 0, set each point's distance to
-    itself to exactly 0, take square roots, and sum the columns cluster by
-    cluster with one ``np.add.reduceat`` (the columns are grouped by cluster).
+    Yields ``(block, sums)``: ``block`` holds the indices of a block of
+    points (each point is in exactly one block), and ``sums``, of shape
+    ``(len(block), K)``, their sums of distances to each cluster,
+
+    .. math:: \mathrm{sums}[r, c] = \sum_{j \,:\, \ell_j = c} d(x_{\mathrm{block}[r]}, x_j) .
+
+    A block has ``chunk_size`` points, by default as many as keep its
+    distances within :data:`kmlib._blocks.WORKING_MEMORY_BYTES` (16 MiB). The
+    points are taken grouped by cluster (a stable sort of ``clusters``, the
+    codes ``0 .. K-1``), so that one ``np.add.reduceat`` sums a block's
+    distances cluster by cluster. Their squares come from the GEMM identity
+    (:func:`kmlib._blocks.sq_dists`, clipped at 0); each point's distance to
+    itself is set to exactly 0, whatever the rounding; then square roots.
+
+    Every distance serves two points, :math:`d(x_i, x_j) = d(x_j, x_i)`. So
+    when the partial sums of all the points, an ``(n, K)`` array, fit the
+    working memory too, a block is compared only with itself and the points
+    after it, and the same distances, summed over the block's clusters, are
+    added to the sums of those later points: half the work, and a point's
+    sums are complete when its block comes. With more clusters than that,
+    each block is compared with all ``n`` points. The two ways add the same
+    distances in different orders: their sums agree up to rounding.
+
+    Centre ``X`` first: a translation changes no distance, and near the
+    origin the identity loses less to cancellation.
     """
-    n, d = Xs.shape
-    sq_norms = np.einsum("ij,ij->i", Xs, Xs)
-    left = np.empty((n, d + 2))
-    left[:, :d] = -2.0 * Xs
-    left[:, d] = sq_norms
-    left[:, d + 1] = 1.0
-    right = np.empty((n, d + 2))
-    right[:, :d] = Xs
-    right[:, d] = 1.0
-    right[:, d + 1] = sq_norms
-    sizes_f = sizes.astype(np.float64)
-    intra = np.empty(n)
-    inter = np.empty(n)
-    buffer = np.empty((min(rows, n), n))
-    for start in range(0, n, rows):
-        stop = min(start + rows, n)
-        m = stop - start
-        block = np.matmul(left[start:stop], right.T, out=buffer[:m])  # squared distances
-        np.maximum(block, 0.0, out=block)
-        local = np.arange(m)
-        block[local, start + local] = 0.0  # d(x, x) = 0 exactly, whatever the rounding
-        np.sqrt(block, out=block)
-        sums = np.add.reduceat(block, starts, axis=1)  # (m, K): distance sums per cluster
-        own = codes_s[start:stop]
-        intra[start:stop] = sums[local, own]
-        sums /= sizes_f
-        sums[local, own] = np.inf
-        inter[start:stop] = sums.min(axis=1)
-    return intra, inter
-
-
-def _silhouette_rows(X, labels, chunk_size) -> np.ndarray:
-    X = check_array(X, "X")
-    codes, n_labels = _check_labels(labels, X.shape[0])
     n = X.shape[0]
-    if chunk_size is None:
-        rows = int(max(1, min(n, WORKING_MEMORY_BYTES // (8 * n))))
-    else:
-        rows = check_int(chunk_size, "chunk_size", minimum=1)
-    order, Xs, codes_s, sizes, starts = _sorted_by_cluster(X, codes, n_labels)
-    # Distances do not change when the data move, but the GEMM identity loses
-    # less to cancellation near the origin: work on the centred data.
-    Xs -= Xs.mean(axis=0)
-    intra, b = _silhouette_sums(Xs, codes_s, sizes, starts, rows)
-    own_size = sizes[codes_s]
-    a = np.zeros(n)
-    several = own_size > 1
-    a[several] = intra[several] / (own_size[several] - 1)
-    denom = np.maximum(a, b)
-    s_sorted = np.zeros(n)
-    ok = several & (denom > 0)  # singletons, and a = b = 0, get 0 as in scikit-learn
-    s_sorted[ok] = (b[ok] - a[ok]) / denom[ok]
-    s = np.empty(n)
-    s[order] = s_sorted
-    return s
+    order, points, codes, sizes, starts = _sorted_by_cluster(X, clusters, n_clusters)
+    ends = starts + sizes
+    norms = sq_norms(points)
+    symmetric = 8 * n * n_clusters <= WORKING_MEMORY_BYTES
+    partial = np.zeros((n, n_clusters)) if symmetric else None
+    for block in row_blocks(n, block_rows(n, n, chunk_size)):
+        start, stop = block.start, block.stop
+        first = start if symmetric else 0  # the first point compared
+        distances = sq_dists(points[block], points[first:], norms[first:])
+        m = stop - start
+        distances[np.arange(m), np.arange(start - first, stop - first)] = 0.0
+        np.sqrt(distances, out=distances)
+        c0 = codes[first]  # the clusters from c0 on meet the points compared
+        sums = np.add.reduceat(distances, np.maximum(starts[c0:] - first, 0), axis=1)
+        if symmetric:
+            partial[block, c0:] += sums
+            sums = partial[block]
+            for c in range(c0, codes[stop - 1] + 1):  # the clusters of the block
+                of_c = slice(max(starts[c], start) - start, min(ends[c], stop) - start)
+                partial[stop:, c] += distances[of_c, m:].sum(axis=0)
+        del distances  # before the next block is allocated
+        yield order[block], sums
 
 
-def silhouette_samples(X, labels, *, chunk_size: int | None = None) -> np.ndarray:
+def silhouette_samples(X, labels, *, chunk_size=None) -> np.ndarray:
     r"""The silhouette of every point (Rousseeuw, 1987).
 
     For a point :math:`i` in cluster :math:`C` (with Euclidean distances
@@ -293,10 +298,11 @@ def silhouette_samples(X, labels, *, chunk_size: int | None = None) -> np.ndarra
     :math:`a(i) = b(i) = 0` (exactly as scikit-learn's ``silhouette_samples``,
     which this function equals up to rounding).
 
-    The distances come from the GEMM identity on the centred data (a
-    translation changes no distance, and near the origin the identity loses
-    less to cancellation), ``chunk_size`` rows at a time (by default as
-    many as fit ``kmlib._distance.WORKING_MEMORY_BYTES``, 16 MiB): memory grows
+    Both means come from the sums of distances from each point to each
+    cluster (:func:`cluster_distance_sums`), computed on the centred data (a
+    translation changes no distance, and near the origin the GEMM identity
+    loses less to cancellation), ``chunk_size`` rows at a time (by default as
+    many as fit ``kmlib._blocks.WORKING_MEMORY_BYTES``, 16 MiB): memory grows
     like ``n``, not ``n**2``, and time like :math:`n^2 d`.
 
     Parameters
@@ -329,7 +335,31 @@ def silhouette_samples(X, labels, *, chunk_size: int | None = None) -> np.ndarra
     >>> silhouette_samples(X, [0, 0, 1, 1, 2]).round(4).tolist()
     [0.8182, 0.7778, 0.7778, 0.8182, 0.0]
     """
-    return _silhouette_rows(X, labels, chunk_size)
+    X = check_array(X, "X")
+    n = X.shape[0]
+    clusters, n_clusters = check_cluster_labels(labels, n)
+    if chunk_size is not None:
+        chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
+    sizes = np.bincount(clusters).astype(np.float64)  # |C| for each cluster
+    # A translation changes no distance, but near the origin the GEMM
+    # identity loses less to cancellation: work on the centred data.
+    X = X - X.mean(axis=0)
+    a, b = np.zeros(n), np.zeros(n)
+    blocks = cluster_distance_sums(X, clusters, n_clusters, chunk_size)
+    for block, sums in blocks:  # sums[i, c]: sum of d(i, j) over j in c
+        own = clusters[block]
+        rows = np.arange(len(own))
+        # a: the mean distance to the other points of the own cluster
+        a[block] = sums[rows, own] / np.maximum(sizes[own] - 1, 1)
+        # b: the smallest mean distance to another cluster
+        means = sums / sizes
+        means[rows, own] = np.inf
+        b[block] = means.min(axis=1)
+    s = np.zeros(n)
+    # s = 0 for a point alone in its cluster, and where a = b = 0
+    defined = (sizes[clusters] > 1) & (np.maximum(a, b) > 0)
+    s[defined] = (b - a)[defined] / np.maximum(a, b)[defined]
+    return s
 
 
 def silhouette_score(X, labels, *, chunk_size: int | None = None) -> float:
@@ -345,7 +375,7 @@ def silhouette_score(X, labels, *, chunk_size: int | None = None) -> float:
     >>> round(silhouette_score(X, [0, 0, 1, 1, 2]), 4)
     0.6384
     """
-    return float(np.mean(_silhouette_rows(X, labels, chunk_size)))
+    return float(np.mean(silhouette_samples(X, labels, chunk_size=chunk_size)))
 
 
 # ---------------------------------------------------------------------------
@@ -355,7 +385,7 @@ def silhouette_score(X, labels, *, chunk_size: int | None = None) -> float:
 
 def _cluster_means(X, labels):
     X = check_array(X, "X")
-    codes, n_labels = _check_labels(labels, X.shape[0])
+    codes, n_labels = check_cluster_labels(labels, X.shape[0])
     _, Xs, codes_s, sizes, starts = _sorted_by_cluster(X, codes, n_labels)
     means = np.add.reduceat(Xs, starts, axis=0) / sizes[:, None]
     return Xs, codes_s, sizes, starts, means
@@ -479,8 +509,14 @@ class GapResult:
     best_k: int
 
 
-def _reference_sampler(X: np.ndarray, reference: str):
-    """A function ``rng -> Z`` drawing one reference data set shaped like ``X``."""
+def reference_sampler(X: np.ndarray, reference: str):
+    """A function ``rng -> Z`` drawing one reference data set shaped like ``X``.
+
+    ``"uniform"``: uniform over the range of each feature of ``X`` (the
+    paper's (a)). ``"pca"``: uniform over the box of ``X``'s principal
+    components (centre ``X``, take its SVD ``X = U D V^T``, draw uniformly over
+    the ranges of ``X V`` and rotate back), the paper's (b).
+    """
     if reference == "uniform":
         low, high = X.min(axis=0), X.max(axis=0)
         return lambda rng: rng.uniform(low, high, size=X.shape)
@@ -491,8 +527,36 @@ def _reference_sampler(X: np.ndarray, reference: str):
     return lambda rng: rng.uniform(low, high, size=rotated.shape) @ vt + mean
 
 
+def log_wcss(data: np.ndarray, ks: np.ndarray, what: str, **kmeans_kwargs) -> np.ndarray:
+    r""":math:`\log W_k` of ``data`` for each ``k`` in ``ks``, one :func:`kmlib.kmeans` each.
+
+    ``kmeans_kwargs`` go to every run. ``ValueError`` if some :math:`W_k` is
+    0 (``what`` names the data in the message): its log is undefined.
+    """
+    wcss = np.array([kmeans(data, int(k), **kmeans_kwargs).inertia for k in ks])
+    if not np.all(wcss > 0):
+        k = int(ks[np.argmin(wcss > 0)])
+        raise ValueError(
+            f"W_k = 0 for k={k} on {what}: in float64 it has at most {k} distinct "
+            f"points, so log W_k is undefined; use smaller ks"
+        )
+    return np.log(wcss)
+
+
+def frozen(*arrays: np.ndarray) -> None:
+    """Make ``arrays`` read-only (a frozen result's arrays are frozen too)."""
+    for array in arrays:
+        array.flags.writeable = False
+
+
 def gap_statistic(
-    X, ks, *, n_refs: int = 10, reference: str = "uniform", random_state=None, **kmeans_kwargs
+    X,
+    ks,
+    *,
+    n_refs: int = 10,
+    reference: str = "uniform",
+    random_state=None,
+    **kmeans_kwargs,
 ) -> GapResult:
     r"""The gap statistic of Tibshirani, Walther & Hastie (2001).
 
@@ -548,44 +612,32 @@ def gap_statistic(
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> X = np.vstack([rng.normal(0, 0.3, (30, 2)), rng.normal(5, 0.3, (30, 2))])
+    >>> blob = rng.normal(0, 0.3, (30, 2))
+    >>> X = np.vstack([blob, rng.normal(5, 0.3, (30, 2))])
     >>> gap_statistic(X, range(1, 5), random_state=0).best_k
     2
     """
     X = check_array(X, "X")
-    ks = _check_ks(ks, X.shape[0])
+    ks = check_ks(ks, X.shape[0])
     n_refs = check_int(n_refs, "n_refs", minimum=1)
-    if not isinstance(reference, str) or reference not in ("uniform", "pca"):
-        raise ValueError(f'reference must be "uniform" or "pca"; got {_describe(reference)}')
-    n_distinct = np.unique(X, axis=0).shape[0]
-    if ks[-1] >= n_distinct:
-        raise ValueError(
-            f"each k in ks must be smaller than the number of distinct points of X "
-            f"({n_distinct}), or W_k = 0 and log W_k is undefined; got k={int(ks[-1])}"
-        )
+    draw_reference = reference_sampler(X, check_reference(reference))
+    check_fewer_clusters_than_points(X, ks)
     rng = check_random_state(random_state)
-    draw = _reference_sampler(X, reference)
 
-    def log_wcss(data, what):
-        wcss = np.array(
-            [kmeans(data, int(k), random_state=rng, **kmeans_kwargs).inertia for k in ks]
-        )
-        if not np.all(wcss > 0):
-            k = int(ks[np.argmin(wcss > 0)])
-            raise ValueError(
-                f"W_k = 0 for k={k} on {what}: in float64 it has at most {k} distinct "
-                f"points, so log W_k is undefined; use smaller ks"
-            )
-        return np.log(wcss)
+    def log_w_of(data, what):  # log W_k for each k in ks, by k-means
+        return log_wcss(data, ks, what, random_state=rng, **kmeans_kwargs)
 
-    log_w = log_wcss(X, "X")
-    ref_log_w = np.array([log_wcss(draw(rng), "a reference data set") for _ in range(n_refs)])
-    ref_mean = ref_log_w.mean(axis=0)
-    s_k = ref_log_w.std(axis=0) * np.sqrt(1.0 + 1.0 / n_refs)  # ddof=0, as in the paper
-    gap = ref_mean - log_w
+    # 1. log W_k of the data
+    log_w = log_w_of(X, "X")
+    # 2. log W*_kb of B = n_refs reference data sets, drawn from the null
+    refs = (draw_reference(rng) for _ in range(n_refs))
+    ref_log_w = np.array([log_w_of(Z, "a reference data set") for Z in refs])
+    # 3. Gap(k), and s_k (the sd with ddof=0, as in the paper)
+    ref_log_w_mean = ref_log_w.mean(axis=0)
+    gap = ref_log_w_mean - log_w
+    s_k = ref_log_w.std(axis=0) * np.sqrt(1.0 + 1.0 / n_refs)
+    # 4. the smallest k with Gap(k) >= Gap(k+1) - s_{k+1}, else the largest
     passes = gap[:-1] >= gap[1:] - s_k[1:]
-    best = int(ks[np.argmax(passes)]) if passes.any() else int(ks[-1])
-    arrays = {"ks": ks, "log_w": log_w, "ref_log_w_mean": ref_mean, "gap": gap, "s_k": s_k}
-    for array in arrays.values():
-        array.flags.writeable = False  # the result is frozen, its arrays too
-    return GapResult(**arrays, best_k=best)
+    best_k = int(ks[np.argmax(passes)]) if passes.any() else int(ks[-1])
+    frozen(ks, log_w, ref_log_w_mean, gap, s_k)
+    return GapResult(ks, log_w, ref_log_w_mean, gap, s_k, best_k)

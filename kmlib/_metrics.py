@@ -63,28 +63,7 @@ def linear_sum_assignment(cost) -> tuple[np.ndarray, np.ndarray]:
     owner = np.zeros(m + 1, dtype=np.intp)  # owner[j]: row (1-based) holding column j, 0 = free
     way = np.zeros(m + 1, dtype=np.intp)  # previous column on the shortest path
     for row in range(1, n + 1):
-        owner[0] = row
-        j0 = 0
-        minv = np.full(m + 1, np.inf)
-        used = np.zeros(m + 1, dtype=bool)
-        while True:  # Dijkstra-like search for an augmenting path from `row`
-            used[j0] = True
-            i0 = owner[j0]
-            free = ~used[1:]
-            reduced = cost[i0 - 1] - u[i0] - v[1:]
-            better = free & (reduced < minv[1:])
-            minv[1:][better] = reduced[better]
-            way[1:][better] = j0
-            candidates = np.where(free, minv[1:], np.inf)
-            j1 = int(np.argmin(candidates)) + 1
-            delta = candidates[j1 - 1]
-            done = np.flatnonzero(used)
-            u[owner[done]] += delta
-            v[done] -= delta
-            minv[1:][free] -= delta
-            j0 = j1
-            if owner[j0] == 0:
-                break
+        j0 = _shortest_augmenting_path(cost, row, u, v, owner, way)
         while j0:  # augment along the path
             j1 = way[j0]
             owner[j0] = owner[j1]
@@ -95,6 +74,39 @@ def linear_sum_assignment(cost) -> tuple[np.ndarray, np.ndarray]:
         rows, cols = cols, rows
     order = np.argsort(rows)
     return rows[order], cols[order]
+
+
+def _shortest_augmenting_path(cost, row, u, v, owner, way) -> int:
+    """Dijkstra-like search for an augmenting path from ``row`` (1-based).
+
+    Updates the potentials ``u`` and ``v`` and the path links ``way`` in
+    place (``owner[0]`` is set to ``row``) and returns the free column
+    (1-based) where the path ends; :func:`linear_sum_assignment` then flips
+    the path.
+    """
+    m = cost.shape[1]
+    owner[0] = row
+    j0 = 0
+    minv = np.full(m + 1, np.inf)
+    used = np.zeros(m + 1, dtype=bool)
+    while True:
+        used[j0] = True
+        i0 = owner[j0]
+        free = ~used[1:]
+        reduced = cost[i0 - 1] - u[i0] - v[1:]
+        better = free & (reduced < minv[1:])
+        minv[1:][better] = reduced[better]
+        way[1:][better] = j0
+        candidates = np.where(free, minv[1:], np.inf)
+        j1 = int(np.argmin(candidates)) + 1
+        delta = candidates[j1 - 1]
+        done = np.flatnonzero(used)
+        u[owner[done]] += delta
+        v[done] -= delta
+        minv[1:][free] -= delta
+        j0 = j1
+        if owner[j0] == 0:
+            return j0
 
 
 def _check_label_pair(labels_true, labels_pred):

@@ -1,4 +1,4 @@
-"""Tests for kmlib._choosing_k: elbow, silhouette, CH/DB indices, gap statistic."""
+"""Tests for kmlib._choosing_k: elbow, knee, silhouette, CH/DB indices, gap statistic."""
 
 import tracemalloc
 
@@ -17,11 +17,13 @@ from kmlib import (
     davies_bouldin_score,
     elbow,
     gap_statistic,
+    k_distance,
     kmeans,
+    knee,
     silhouette_samples,
     silhouette_score,
 )
-from kmlib._choosing_k import _reference_sampler
+from kmlib import _choosing_k as ck
 
 LABEL_FUNCTIONS = [
     silhouette_samples,
@@ -99,6 +101,69 @@ def test_degenerate_index_values_follow_scikit_learn():
     assert davies_bouldin_score(X, [0, 0, 1, 1]) == 0.0  # every spread 0
     Y = np.array([[-1.0], [1.0], [-2.0], [2.0]])  # both clusters centred at 0
     assert davies_bouldin_score(Y, [0, 0, 1, 1]) == 0.0 == skm.davies_bouldin_score(Y, [0, 0, 1, 1])
+
+
+# ---------------------------------------------------------------------------
+# The knee rule
+# ---------------------------------------------------------------------------
+
+
+def test_knee_docstring_example():
+    # scaled: x = 0, .25, .5, .75, 1 and y = 1, .2, .09, .03, 0: the largest
+    # 1 - x - y is .55, at index 1
+    assert knee([1, 2, 3, 4, 5], [100.0, 30.0, 20.0, 15.0, 12.0]) == 1
+
+
+def test_knee_ties_go_to_the_first():
+    # 1 - x - y = 0, .25, .25, .125, 0 (all exact in binary)
+    assert knee([0, 1, 2, 3, 4], [4.0, 2.0, 1.0, 0.5, 0.0]) == 1
+    # a straight line: every point is on the chord, the first one wins
+    assert knee([1, 2, 3], [3.0, 2.0, 1.0]) == 0
+
+
+def test_knee_depends_on_neither_the_units_nor_the_origin():
+    x, y = np.arange(1.0, 9.0), np.array([90.0, 40.0, 12.0, 10.0, 8.5, 7.0, 6.0, 5.5])
+    assert knee(x, y) == 2
+    assert knee(1000 * x + 5, y / 7 - 3) == 2
+
+
+@pytest.mark.parametrize(
+    "x, y, error, match",
+    [
+        ([1, 2, 3], [3.0, 2.0], ValueError, "same length; got 3 and 2"),
+        ([1], [3.0], ValueError, r"x must have at least 2 row\(s\)"),
+        ([], [], ValueError, r"x must have at least 2 row\(s\)"),
+        ([1, 3, 2], [3.0, 2.0, 1.0], ValueError, "x must be strictly increasing"),
+        ([1, 1, 2], [3.0, 2.0, 1.0], ValueError, "x must be strictly increasing"),
+        ([1, 2, 3], [5.0, 5.0, 5.0], ValueError, "y must not be constant; every value is 5"),
+        ([[1, 2]], [3.0, 2.0], ValueError, "x must be a 1-D array"),
+        ([1, 2, 3], [3.0, np.nan, 1.0], ValueError, "y must be finite"),
+        (["a", "b"], [3.0, 2.0], TypeError, "x must contain real numbers"),
+    ],
+)
+def test_knee_bad_input(x, y, error, match):
+    with pytest.raises(error, match=match):
+        knee(x, y)
+
+
+def test_knee_of_the_chapter_4_elbow_curve():
+    # Chapter 4: the three blobs, K = 1..8, each K from k-means with seed 0.
+    X, _ = datasets.make_blobs(n_samples=500, centers=3, random_state=42)
+    ks = np.arange(1, 9)
+    wcss = elbow(X, ks, random_state=0)
+    assert ks[knee(ks, wcss)] == 3
+
+
+def test_knee_of_the_chapter_5_k_distance_curve():
+    # Chapter 5: the k-distances of the moons, sorted largest first, against
+    # their ranks; the chapter's own formula gives the same point.
+    from kmlib.datasets import make_moons
+
+    X, _ = make_moons(200, noise=0.05, random_state=0)
+    kd = k_distance(X, 4)
+    ranks = np.arange(len(kd))
+    chord = 1 - np.linspace(0, 1, len(kd)) - (kd - kd.min()) / (kd.max() - kd.min())
+    assert knee(ranks, kd) == int(np.argmax(chord)) == 12
 
 
 # ---------------------------------------------------------------------------
@@ -230,6 +295,89 @@ def test_indices_equal_scikit_learn_on_random_data(data):
     )
 
 
+# ---------------------------------------------------------------------------
+# The blocked distance sums (the named step of silhouette_samples)
+# ---------------------------------------------------------------------------
+
+
+def definition_sums(X, codes, n_clusters):
+    """sums[i, c] = sum of ||x_i - x_j|| over j in c, point by point from the differences."""
+    sums = np.zeros((len(X), n_clusters))
+    for i in range(len(X)):
+        distances = np.sqrt(((X - X[i]) ** 2).sum(axis=1))
+        distances[i] = 0.0
+        sums[i] = np.bincount(codes, weights=distances, minlength=n_clusters)
+    return sums
+
+
+def blocked_sums(X, codes, n_clusters, chunk_size=None):
+    """The blocks of ck.cluster_distance_sums, put together; every point in one block."""
+    sums = np.full((len(X), n_clusters), np.nan)
+    seen = np.zeros(len(X), dtype=int)
+    for block, block_sums in ck.cluster_distance_sums(X, codes, n_clusters, chunk_size):
+        assert block_sums.shape == (len(block), n_clusters)
+        sums[block] = block_sums
+        seen[block] += 1
+    np.testing.assert_array_equal(seen, 1)
+    return sums
+
+
+@pytest.fixture(params=["symmetric", "one-sided"])
+def sums_path(request, monkeypatch):
+    """Both ways of ck.cluster_distance_sums: with the (n, K) partial sums, and without."""
+    if request.param == "one-sided":  # as when K is too large for the working memory
+        monkeypatch.setattr(ck, "WORKING_MEMORY_BYTES", 0)
+    return request.param
+
+
+@pytest.mark.parametrize("name", ["iris", "wine"])
+def test_cluster_distance_sums_equal_the_definition_on_real_data(name, sums_path):
+    X, y = REAL[name](return_X_y=True)
+    X = X - X.mean(axis=0)
+    codes = np.unique(y, return_inverse=True)[1]
+    expected = definition_sums(X, codes, codes.max() + 1)
+    for chunk_size in (None, 1, 7, 50, len(X), 10 * len(X)):
+        found = blocked_sums(X, codes, codes.max() + 1, chunk_size)
+        np.testing.assert_allclose(found, expected, rtol=1e-12, atol=1e-12)
+
+
+@SETTINGS
+@given(points_and_labels(), st.integers(1, 30))
+def test_cluster_distance_sums_equal_the_definition_on_random_data(data, chunk_size):
+    X, labels = data
+    codes = np.unique(labels, return_inverse=True)[1]
+    n_clusters = int(codes.max()) + 1
+    expected = definition_sums(X, codes, n_clusters)
+    for path_memory in (ck.WORKING_MEMORY_BYTES, 0):  # symmetric, then one-sided
+        original = ck.WORKING_MEMORY_BYTES
+        ck.WORKING_MEMORY_BYTES = path_memory
+        try:
+            for size in (None, chunk_size):
+                found = blocked_sums(X, codes, n_clusters, size)
+                # on a grid of integers the distances of duplicates are 0 or
+                # sqrt of a tiny rounding error
+                np.testing.assert_allclose(found, expected, rtol=1e-10, atol=1e-6)
+        finally:
+            ck.WORKING_MEMORY_BYTES = original
+
+
+def test_silhouette_with_more_clusters_than_the_partial_sums_allow():
+    # 8 n K bytes > 16 MiB: the one-sided path, on its own
+    X, _ = datasets.load_digits(return_X_y=True)
+    labels = np.arange(len(X)) % 1500
+    assert 8 * len(X) * 1500 > ck.WORKING_MEMORY_BYTES
+    np.testing.assert_allclose(
+        silhouette_samples(X, labels), skm.silhouette_samples(X, labels), atol=1e-10
+    )
+
+
+def test_silhouette_is_the_same_on_both_paths(monkeypatch):
+    X, y = datasets.load_breast_cancer(return_X_y=True)
+    symmetric = silhouette_samples(X, y)
+    monkeypatch.setattr(ck, "WORKING_MEMORY_BYTES", 0)
+    np.testing.assert_allclose(silhouette_samples(X, y), symmetric, rtol=0, atol=1e-13)
+
+
 def test_silhouette_memory_is_bounded():
     # An (n, n) float64 matrix would take 3.2 GB here; the chunked version
     # holds one (rows, n) block of at most 16 MiB.
@@ -320,13 +468,13 @@ def test_gap_with_one_reference_has_zero_s_k_and_last_k_when_no_k_passes():
 def test_reference_samplers_stay_in_their_boxes():
     X = two_blobs() @ np.array([[1.0, 0.8], [0.0, 0.3]])
     rng = np.random.default_rng(0)
-    Z = _reference_sampler(X, "uniform")(rng)
+    Z = ck.reference_sampler(X, "uniform")(rng)
     assert Z.shape == X.shape
     assert np.all(Z >= X.min(axis=0)) and np.all(Z <= X.max(axis=0))
     # PCA box: in the principal axes of X, Z stays within X's ranges
     mean = X.mean(axis=0)
     _, _, vt = np.linalg.svd(X - mean, full_matrices=False)
-    Zp, Xp = (_reference_sampler(X, "pca")(rng) - mean) @ vt.T, (X - mean) @ vt.T
+    Zp, Xp = (ck.reference_sampler(X, "pca")(rng) - mean) @ vt.T, (X - mean) @ vt.T
     assert np.all(Zp >= Xp.min(axis=0) - 1e-9) and np.all(Zp <= Xp.max(axis=0) + 1e-9)
 
 
