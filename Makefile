@@ -3,6 +3,7 @@
 #   make test     unit tests + nbval (strict) over every notebook
 #   make execute  re-execute the notebooks in place (authors, before committing)
 #   make bench    speed/memory comparisons against scikit-learn
+#   make lint     ruff format --check and ruff check (notebooks too); make format applies the formatter
 SHELL   := /bin/bash
 PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 VENV    := .venv
@@ -13,7 +14,7 @@ export PYTHONHASHSEED := 0
 # Figures are shown inline, as in Jupyter; a shell's MPLBACKEND=Agg would hide them.
 unexport MPLBACKEND
 
-.PHONY: all venv book book-student test unit execute bench lint site-test clean
+.PHONY: all venv book book-student test unit execute bench lint format site-test clean
 
 all: test book
 
@@ -37,8 +38,9 @@ book-student: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going --config _build/_config_student.yml --path-output _build/student
 	@echo "The student edition is at: file://$(CURDIR)/_build/student/_build/html/index.html"
 
+# Unit tests, kmlib's docstring examples (--doctest-modules) and every notebook (nbval).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests book \
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests book kmlib --doctest-modules \
 	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 unit: $(STAMP)
@@ -57,9 +59,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/silhouette_bench.py
 	$(BIN)/python benchmarks/dbscan_bench.py
 	$(BIN)/python benchmarks/quantize_bench.py
+	$(BIN)/python benchmarks/seeding_bench.py
 
+# ruff's formatter (checked; `make format` applies it) and linter, notebooks included.
+LINTED := kmlib tests benchmarks tools conftest.py
 lint: $(STAMP)
-	$(BIN)/ruff check kmlib tests benchmarks tools
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/ruff check $(LINTED) book
+
+format: $(STAMP)
+	$(BIN)/ruff format $(LINTED)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -191,12 +191,3 @@ def test_anisotropic_is_blobs_times_the_map():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
-
-
-def test_docstring_examples():
-    import doctest
-
-    import kmlib.datasets
-
-    failures, tried = doctest.testmod(kmlib.datasets, extraglobs={"np": np})
-    assert tried > 0 and failures == 0

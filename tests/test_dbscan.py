@@ -640,10 +640,3 @@ def test_dbscan_benchmark_script_runs():
     assert "| n | kmlib s | sklearn s | ratio | kmlib MiB | sklearn MiB |" in text
     assert "| 300 |" in text
     assert "Labels equal to scikit-learn's at every n: yes." in text
-
-
-def test_docstring_examples():
-    import doctest
-
-    failures, tried = doctest.testmod(kd, extraglobs={"np": np})
-    assert tried > 0 and failures == 0

@@ -13,9 +13,8 @@ from hypothesis.extra.numpy import arrays
 from sklearn.datasets import load_digits, load_iris
 from sklearn.metrics.pairwise import euclidean_distances
 
-from kmlib import _blocks
+from kmlib import _blocks, euclidean, nearest, pairwise_sq_dists
 from kmlib._kernels import screen as screen_module
-from kmlib import euclidean, nearest, pairwise_sq_dists
 
 # Coordinates of moderate size, so that the GEMM identity's rounding error is
 # far below the tolerances used (Chapter 1 studies the large-coordinate case).

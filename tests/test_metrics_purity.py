@@ -71,13 +71,3 @@ def test_matches_the_definition(pair):
 def test_bad_input(labels_true, labels_pred, match):
     with pytest.raises(ValueError, match=match):
         purity(labels_true, labels_pred)
-
-
-def test_docstring_examples():
-    import doctest
-
-    finder = doctest.DocTestFinder()
-    runner = doctest.DocTestRunner()
-    for test in finder.find(purity, "purity", globs={"purity": purity}):
-        runner.run(test)
-    assert runner.tries > 0 and runner.failures == 0

@@ -1,7 +1,6 @@
 """Tests for kmlib._quantize: colour quantization, MSE/PSNR, storage cost, and the
 palette kernel (kmlib._kernels.palette) against the readable rule, kmlib.nearest."""
 
-import doctest
 import math
 import tracemalloc
 
@@ -46,12 +45,6 @@ def gradient_image(size=128):
     ramp = np.linspace(0, 255, size)
     red, green = np.meshgrid(ramp, ramp)
     return np.stack([red, green, np.full_like(red, 128)], axis=-1).round().astype(np.uint8)
-
-
-@pytest.mark.parametrize("module", [quantize_module, palette_kernel])
-def test_docstring_examples(module):
-    failures, tried = doctest.testmod(module, extraglobs={"np": np})
-    assert tried > 0 and failures == 0
 
 
 # --- round trip --------------------------------------------------------------
