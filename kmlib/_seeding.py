@@ -25,14 +25,27 @@ centre with :math:`P(x_i) = w_i / \sum_j w_j` and the later ones with
 :math:`P(x_i) = w_i D(x_i)^2 / \sum_j w_j D(x_j)^2`. A point of weight 0
 is never chosen.
 
-Distances to a new centre are computed from the differences ``x - c``
-directly (one ``(n, d)`` temporary per candidate; with weights, feature by
-feature on the columns), so a duplicate of a chosen
-point has ``D^2 = 0`` exactly and is never drawn again. When the data hold
-fewer distinct points than ``k``, the potential reaches 0 before ``k`` centres
-are chosen: the remaining centres are then uniform data points (duplicates
-of chosen ones) and a :class:`DuplicatePointsWarning` says so. No probability
-is ever computed as ``0/0``.
+Every distance is computed from the differences ``x - c``, so a duplicate
+of a chosen point has ``D^2 = 0`` exactly and is never drawn again; the
+fast path (:mod:`kmlib._kernels.seeding`) screens the candidates with one
+matrix product and returns, bit for bit, what these differences give. When
+the data hold fewer distinct points than ``k``, the potential reaches 0
+before ``k`` centres are chosen: the remaining centres are then drawn with
+:math:`P(x_i) = w_i / \sum_j w_j` (duplicates of chosen ones) and a
+:class:`DuplicatePointsWarning` says so. No probability is ever computed as
+``0/0``.
+
+One draw sequence serves every weighting (:func:`draw_by_weight`): an
+index with :math:`P(i) = w_i / \sum_j w_j` is ``rng.integers(n)`` when all
+the weights are equal (the uniform draw, as without weights: so
+``sample_weight=np.ones(n)`` draws exactly what ``None`` draws) and
+``rng.choice(n, p=w / w.sum())`` otherwise, as scikit-learn. The later
+centres are ``random(L) * potential`` looked up with ``searchsorted`` in the
+cumulative sums of :math:`w_i D(x_i)^2`, as scikit-learn: with unequal
+weights and the same uniform numbers (a ``numpy.random.Generator`` and a
+``numpy.random.RandomState`` on one bit generator), kmlib and
+``sklearn.cluster.kmeans_plusplus`` choose the same centres, up to
+scikit-learn's rounding of :math:`D^2` (it uses the GEMM identity).
 """
 
 from __future__ import annotations
@@ -41,6 +54,7 @@ import warnings
 
 import numpy as np
 
+from ._kernels.seeding import best_candidate, prepare_points, sq_dists_to
 from ._validation import (
     check_array,
     check_int,
@@ -56,134 +70,57 @@ class DuplicatePointsWarning(UserWarning):
     """The data hold fewer distinct points than the number of centres asked for."""
 
 
-def _duplicates_message(n_distinct: int, k: int) -> str:
-    return (
-        f"X has only {n_distinct} distinct point(s), fewer than k={k}; "
-        f"some initial centres coincide (possibly due to duplicate points in X)"
-    )
-
-
-def _n_distinct(X: np.ndarray) -> int:
+def count_distinct(X: np.ndarray) -> int:
     """Number of distinct rows of ``X`` (sorts the rows: O(n log n))."""
     return int(np.unique(X, axis=0).shape[0])
 
 
-def _sq_dist_to(X: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Squared distances from every row of ``X`` to one point ``c``, from differences."""
-    diff = X - c
-    return np.einsum("ij,ij->i", diff, diff)
+def too_few_distinct(X, centers, sample_weight) -> int | None:
+    """The number of distinct points of ``X`` if it is below ``k``, else None.
 
-
-def _sq_dist_columns(columns: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Squared distances from every point to ``c``, the points given as ``(d, n)`` columns.
-
-    Feature by feature on contiguous rows: several times faster than
-    :func:`_sq_dist_to` for few features (an ``(n, 3)`` array has rows too
-    short for vectorised loops), and no ``(n, d)`` temporary. It sums the
-    features in order, so it can differ from :func:`_sq_dist_to` in the last
-    bit; it is used with weights only, so that unweighted seeding stays as it was.
+    Only the rows of positive weight count. The rows are counted only when
+    the centres coincide, which they must if ``X`` is short of points.
     """
-    diff = columns[0] - c[0]
-    out = diff * diff
-    for j in range(1, columns.shape[0]):
-        np.subtract(columns[j], c[j], out=diff)
-        diff *= diff
-        out += diff
-    return out
+    k = len(centers)
+    if k == 1 or count_distinct(centers) == k:
+        return None
+    rows = X if sample_weight is None else X[sample_weight > 0]
+    n_distinct = count_distinct(rows)
+    return n_distinct if n_distinct < k else None
 
 
-def _random_init(X: np.ndarray, k: int, rng: np.random.Generator, sample_weight=None):
-    """Forgy seeding on validated input: ``(centers, indices, enough_distinct)``."""
-    if sample_weight is None:
-        indices = rng.choice(X.shape[0], size=k, replace=False)
-    else:
-        positive = int(np.count_nonzero(sample_weight))
-        if positive < k:
-            raise ValueError(
-                f"random initialisation draws k={k} distinct points of positive sample_weight; "
-                f"only {positive} point(s) have a positive sample_weight"
-            )
-        indices = rng.choice(
-            X.shape[0], size=k, replace=False, p=sample_weight / sample_weight.sum()
+def warn_if_too_few_distinct(X, centers, sample_weight) -> None:
+    """Warn (:class:`DuplicatePointsWarning`) if ``X`` has fewer than ``k`` distinct points."""
+    n_distinct = too_few_distinct(X, centers, sample_weight)
+    if n_distinct is not None:
+        warnings.warn(
+            f"X has only {n_distinct} distinct point(s), fewer than k={len(centers)}; "
+            f"some initial centres coincide (possibly due to duplicate points in X)",
+            DuplicatePointsWarning,
+            stacklevel=3,
         )
-    centers = X[indices].copy()
-    enough = True
-    if k > 1 and _n_distinct(centers) < k:  # only then can X be short of distinct points
-        enough = _n_distinct(_positive_rows(X, sample_weight)) >= k
-    return centers, indices, enough
 
 
-def _positive_rows(X: np.ndarray, sample_weight) -> np.ndarray:
-    """The rows of ``X`` that carry weight (all rows without weights)."""
-    return X if sample_weight is None else X[sample_weight > 0]
+def check_enough_positive(sample_weight, k: int) -> None:
+    """Raise ``ValueError`` unless at least ``k`` rows have a positive weight."""
+    positive = int(np.count_nonzero(sample_weight))
+    if positive < k:
+        raise ValueError(
+            f"random initialisation draws k={k} distinct points of positive "
+            f"sample_weight; only {positive} point(s) have a positive sample_weight"
+        )
 
 
-def _kmeans_plusplus(
-    X: np.ndarray,
-    k: int,
-    rng: np.random.Generator,
-    n_local_trials: int | None,
-    sample_weight: np.ndarray | None = None,
-):
-    """k-means++ on validated input: ``(centers, indices, enough_distinct)``.
+def draw_by_weight(rng: np.random.Generator, w: np.ndarray) -> int:
+    r"""One index ``i`` drawn with :math:`P(i) = w_i / \sum_j w_j`.
 
-    Without weights the draws are exactly those of the unweighted algorithm
-    (``rng.integers(n)`` first); with weights ``w`` the first centre is
-    ``rng.choice(n, p=w / w.sum())``, as scikit-learn, and the potentials are
-    weighted.
+    Equal weights give the uniform draw ``rng.integers(n)``, exactly what
+    kmlib draws without weights; other weights ``rng.choice(n, p=w / w.sum())``,
+    as scikit-learn.
     """
-    n, d = X.shape
-    w = sample_weight
-    if n_local_trials is None:
-        n_local_trials = 2 + int(np.log(k))
-    centers = np.empty((k, d), dtype=np.float64)
-    indices = np.empty(k, dtype=np.intp)
-
-    def draw_uniform():  # one point, P(x_i) = w_i / sum(w) (uniform without weights)
-        return rng.integers(n) if w is None else rng.choice(n, p=w / w.sum())
-
-    if w is None:
-        def sq_dist(c):
-            return _sq_dist_to(X, c)
-    else:  # quantize's case (n colours, d = 3): by columns, much faster
-        columns = np.ascontiguousarray(X.T)
-
-        def sq_dist(c):
-            return _sq_dist_columns(columns, c)
-
-    indices[0] = draw_uniform()  # first centre
-    centers[0] = X[indices[0]]
-    closest = sq_dist(centers[0])  # D(x)^2 for the centres chosen so far
-    enough = True
-    for c in range(1, k):
-        cumulative = np.cumsum(closest if w is None else w * closest)
-        potential = cumulative[-1]
-        if potential <= 0.0:
-            # Every point (of positive weight) coincides with a chosen centre:
-            # fewer distinct points than k.
-            enough = False
-            indices[c] = draw_uniform()
-            centers[c] = X[indices[c]]
-            continue
-        # Draw L candidates with P(x_i) = w_i D(x_i)^2 / potential. side="right"
-        # and values < potential make the index land on a point with w D^2 > 0.
-        values = rng.random(n_local_trials) * potential
-        candidates = np.searchsorted(cumulative, values, side="right")
-        if w is None:
-            np.minimum(candidates, n - 1, out=candidates)
-        else:  # a value rounded up to the potential: the last point with w D^2 > 0
-            last = np.searchsorted(cumulative, potential, side="left")
-            np.minimum(candidates, last, out=candidates)
-        best_potential = np.inf
-        for candidate in candidates:
-            trial = np.minimum(closest, sq_dist(X[candidate]))
-            trial_potential = trial.sum() if w is None else np.einsum("i,i->", w, trial)
-            if trial_potential < best_potential:  # strict: first candidate wins ties
-                best_potential, best_candidate, best_closest = trial_potential, candidate, trial
-        indices[c] = best_candidate
-        centers[c] = X[best_candidate]
-        closest = best_closest
-    return centers, indices, enough
+    if (w == w[0]).all():
+        return int(rng.integers(len(w)))
+    return int(rng.choice(len(w), p=w / w.sum()))
 
 
 def random_init(X, k, *, random_state=None, sample_weight=None) -> np.ndarray:
@@ -220,13 +157,17 @@ def random_init(X, k, *, random_state=None, sample_weight=None) -> np.ndarray:
     (3, 2)
     """
     X = check_array(X, "X")
-    k = check_n_clusters(k, X.shape[0])
-    sample_weight = check_sample_weight(sample_weight, X.shape[0])
+    n = X.shape[0]
+    k = check_n_clusters(k, n)
+    w = check_sample_weight(sample_weight, n)
     rng = check_random_state(random_state)
-    centers, _, enough = _random_init(X, k, rng, sample_weight)
-    if not enough:
-        n_distinct = _n_distinct(_positive_rows(X, sample_weight))
-        warnings.warn(_duplicates_message(n_distinct, k), DuplicatePointsWarning, stacklevel=2)
+    if w is None:  # every row equally likely
+        chosen = rng.choice(n, size=k, replace=False)
+    else:  # one row after the other, P(x_i) proportional to w_i
+        check_enough_positive(w, k)
+        chosen = rng.choice(n, size=k, replace=False, p=w / w.sum())
+    centers = X[chosen]
+    warn_if_too_few_distinct(X, centers, w)
     return centers
 
 
@@ -240,7 +181,8 @@ def kmeans_plusplus(
     :math:`D(x_i)^2 / \sum_j D(x_j)^2`, where :math:`D(x)` is the distance
     from ``x`` to the nearest centre already chosen. With
     ``n_local_trials = L``, ``L`` candidates are drawn that way and the one
-    giving the smallest potential :math:`\sum_j \min(D(x_j)^2, \lVert x_j - x_{cand}\rVert^2)`
+    giving the smallest potential
+    :math:`\sum_j \min(D(x_j)^2, \lVert x_j - x_{cand}\rVert^2)`
     is kept (first one on ties).
 
     With weights :math:`w_i` (scikit-learn's ``sample_weight``) every
@@ -250,6 +192,8 @@ def kmeans_plusplus(
     :math:`\sum_j w_j \min(D(x_j)^2, \lVert x_j - x_{cand}\rVert^2)`. With
     integer weights this is the distribution of k-means++ on the data with
     row ``i`` repeated :math:`w_i` times; a row of weight 0 is never chosen.
+    No weights means every :math:`w_i = 1`: ``sample_weight=np.ones(n)``
+    draws the same centres as ``None``.
 
     Parameters
     ----------
@@ -275,7 +219,8 @@ def kmeans_plusplus(
     -----
     DuplicatePointsWarning
         If ``X`` has fewer than ``k`` distinct points; the extra centres are
-        then uniform data points, which coincide with chosen centres.
+        then drawn with :math:`P(x_i) = w_i / \sum_j w_j`, and coincide with
+        chosen centres.
 
     Examples
     --------
@@ -285,13 +230,65 @@ def kmeans_plusplus(
     [0.0, 10.0]
     """
     X = check_array(X, "X")
-    k = check_n_clusters(k, X.shape[0])
-    if n_local_trials is not None:
-        n_local_trials = check_int(n_local_trials, "n_local_trials", minimum=1)
-    sample_weight = check_sample_weight(sample_weight, X.shape[0])
+    n = X.shape[0]
+    k = check_n_clusters(k, n)
+    if n_local_trials is None:
+        n_local_trials = 2 + int(np.log(k))  # scikit-learn's greedy default
+    L = check_int(n_local_trials, "n_local_trials", minimum=1)
+    w = check_sample_weight(sample_weight, n)
+    w = np.ones(n) if w is None else w
     rng = check_random_state(random_state)
-    centers, _, enough = _kmeans_plusplus(X, k, rng, n_local_trials, sample_weight)
-    if not enough:
-        n_distinct = _n_distinct(_positive_rows(X, sample_weight))
-        warnings.warn(_duplicates_message(n_distinct, k), DuplicatePointsWarning, stacklevel=2)
+
+    points = prepare_points(X)  # X by columns, as the fast steps read it
+    chosen = [draw_by_weight(rng, w)]  # first centre: P(x_i) = w_i / sum w
+    closest = sq_dists_to(points, X[chosen[0]])  # D(x_i)^2
+    for _ in range(1, k):
+        cumulative = np.cumsum(w * closest)
+        potential = cumulative[-1]  # sum of w_i D(x_i)^2
+        if potential == 0:  # every point of positive weight is a centre
+            chosen.append(draw_by_weight(rng, w))
+            continue
+        # L candidates, each x_i drawn with P(x_i) = w_i D(x_i)^2 / potential
+        values = rng.random(L) * potential
+        candidates = np.searchsorted(cumulative, values, side="right")
+        last = np.searchsorted(cumulative, potential)  # last x_i: w_i D^2 > 0
+        candidates = np.minimum(candidates, last)  # if a value rounded up
+        # keep the one whose sum of w_i min(D(x_i)^2, |x_i - c|^2) is smallest
+        best, closest = best_candidate(points, candidates, closest, w)
+        chosen.append(best)
+    centers = X[chosen]
+    warn_if_too_few_distinct(X, centers, w)
     return centers
+
+
+# ---------------------------------------------------------------------------
+# Old private entry points (kmlib._lloyd calls them until it calls the public
+# functions): they return (centers, indices, enough_distinct).
+# ---------------------------------------------------------------------------
+
+
+def row_indices(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """For every centre, the first row of ``X`` equal to it."""
+    indices = np.empty(len(centers), dtype=np.intp)
+    for j, c in enumerate(centers):
+        rows = np.flatnonzero(X[:, 0] == c[0])
+        indices[j] = rows[(X[rows] == c).all(axis=1)][0]
+    return indices
+
+
+def _quietly(seeding, X, k, rng, sample_weight, **options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DuplicatePointsWarning)
+        centers = seeding(X, k, random_state=rng, sample_weight=sample_weight, **options)
+    enough = too_few_distinct(X, centers, sample_weight) is None
+    return centers, row_indices(X, centers), enough
+
+
+def _random_init(X, k, rng, sample_weight=None):
+    """:func:`random_init` as ``(centers, indices, enough_distinct)``; no warning."""
+    return _quietly(random_init, X, k, rng, sample_weight)
+
+
+def _kmeans_plusplus(X, k, rng, n_local_trials, sample_weight=None):
+    """:func:`kmeans_plusplus` as ``(centers, indices, enough_distinct)``; no warning."""
+    return _quietly(kmeans_plusplus, X, k, rng, sample_weight, n_local_trials=n_local_trials)

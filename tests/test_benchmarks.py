@@ -71,3 +71,39 @@ def test_command_line_defaults():
     args = run.parse_args([])
     assert args.case is None and args.impl is None
     assert args.output == BENCHMARKS / "results" / "lloyd.md"
+
+
+# --------------------------------------------------------------------------- seeding_bench.py
+
+seeding_bench = load_benchmark("seeding_bench")
+
+
+def test_seeding_bench_rows_and_report():
+    case = (200, 2, 3)
+    cells = {
+        (task, impl, case): seeding_bench.worker(task, impl, *case, repeats=2)
+        for task in ("seeding", "fit")
+        for impl in seeding_bench.IMPLS
+    }
+    for cell in cells.values():
+        assert cell["ms"] > 0 and cell["peak_mib"] >= 0
+    assert (
+        cells["fit", "kmlib", case]["n_iter"] == cells["fit", "scikit-learn", case]["n_iter"] >= 1
+    )
+    text = seeding_bench.report(lloyd_bench.environment(), cells, [case], lambda n: 2)
+    assert "| (200, 2, 3) | 2 |" in text
+    assert "blas: " in text
+    assert "Target (seeding within 1.25x of scikit-learn at every case): " in text
+    assert "Check (fit: the same number of iterations as scikit-learn at every case): met" in text
+
+
+def test_seeding_bench_worker_process_round_trip():
+    cell = seeding_bench.measure("seeding", "kmlib", 200, 2, 3, 1)
+    assert set(cell) == {"ms", "n_iter", "peak_mib", "exact_peak"}
+
+
+def test_seeding_bench_command_line_defaults():
+    args = seeding_bench.parse_args([])
+    assert not args.quick
+    assert args.output == BENCHMARKS / "results" / "seeding.md"
+    assert seeding_bench.CASES == lloyd_bench.CASES
