@@ -129,7 +129,8 @@ def random_init(X, k, *, random_state=None, sample_weight=None) -> np.ndarray:
     The rows are drawn without replacement, so no row is used twice; if the
     data hold fewer than ``k`` distinct points, some centres coincide and a
     :class:`DuplicatePointsWarning` says so. Without weights every row is
-    equally likely; with ``sample_weight`` the rows are drawn, one after the
+    equally likely (equal weights draw exactly what no weights draw); with
+    other ``sample_weight`` the rows are drawn, one after the
     other, with probability proportional to :math:`w_i` among the rows not
     drawn yet (numpy's ``choice(n, k, replace=False, p=w / w.sum())``, as
     scikit-learn's ``init="random"``).
@@ -161,7 +162,7 @@ def random_init(X, k, *, random_state=None, sample_weight=None) -> np.ndarray:
     k = check_n_clusters(k, n)
     w = check_sample_weight(sample_weight, n)
     rng = check_random_state(random_state)
-    if w is None:  # every row equally likely
+    if w is None or (w == w[0]).all():  # every row equally likely
         chosen = rng.choice(n, size=k, replace=False)
     else:  # one row after the other, P(x_i) proportional to w_i
         check_enough_positive(w, k)
@@ -259,36 +260,3 @@ def kmeans_plusplus(
     centers = X[chosen]
     warn_if_too_few_distinct(X, centers, w)
     return centers
-
-
-# ---------------------------------------------------------------------------
-# Old private entry points (kmlib._lloyd calls them until it calls the public
-# functions): they return (centers, indices, enough_distinct).
-# ---------------------------------------------------------------------------
-
-
-def row_indices(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """For every centre, the first row of ``X`` equal to it."""
-    indices = np.empty(len(centers), dtype=np.intp)
-    for j, c in enumerate(centers):
-        rows = np.flatnonzero(X[:, 0] == c[0])
-        indices[j] = rows[(X[rows] == c).all(axis=1)][0]
-    return indices
-
-
-def _quietly(seeding, X, k, rng, sample_weight, **options):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DuplicatePointsWarning)
-        centers = seeding(X, k, random_state=rng, sample_weight=sample_weight, **options)
-    enough = too_few_distinct(X, centers, sample_weight) is None
-    return centers, row_indices(X, centers), enough
-
-
-def _random_init(X, k, rng, sample_weight=None):
-    """:func:`random_init` as ``(centers, indices, enough_distinct)``; no warning."""
-    return _quietly(random_init, X, k, rng, sample_weight)
-
-
-def _kmeans_plusplus(X, k, rng, n_local_trials, sample_weight=None):
-    """:func:`kmeans_plusplus` as ``(centers, indices, enough_distinct)``; no warning."""
-    return _quietly(kmeans_plusplus, X, k, rng, sample_weight, n_local_trials=n_local_trials)

@@ -29,7 +29,6 @@ from sklearn.datasets import load_digits, load_iris, load_wine
 
 import kmlib
 from kmlib import DuplicatePointsWarning, _blocks
-from kmlib import _seeding as seeding_module
 from kmlib._kernels import seeding as kernel
 
 stats = pytest.importorskip("scipy.stats")
@@ -687,26 +686,6 @@ def test_memory_stays_far_below_an_L_n_d_array():
     assert peak < candidates_bytes * 0.7
 
 
-def test_private_entry_points_keep_their_old_contract():
-    X = np.array([[0.0, 0.0], [1.0, 1.0], [5.0, 5.0]] * 4)
-    rng = np.random.default_rng(0)
-    for call in (
-        lambda k: seeding_module._kmeans_plusplus(X, k, rng, None, None),
-        lambda k: seeding_module._kmeans_plusplus(X, k, rng, 1, np.ones(12)),
-        lambda k: seeding_module._random_init(X, k, rng, None),
-    ):
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # no warning from the private entry points
-            centers, indices, enough = call(3)
-            np.testing.assert_array_equal(X[indices], centers)
-            assert enough
-            centers, indices, enough = call(5)
-            np.testing.assert_array_equal(X[indices], centers)
-            assert not enough
-    centers = seeding_module._kmeans_plusplus(X[:3], 3, np.random.default_rng(5), None)[0]
-    np.testing.assert_array_equal(centers, kmlib.kmeans_plusplus(X[:3], 3, random_state=5))
-
-
 # ---------------------------------------------------------------------------
 # More bad input
 # ---------------------------------------------------------------------------
@@ -738,3 +717,17 @@ def test_bad_input_of_more_kinds():
     with pytest.raises(ValueError, match="X must have at least 1 row"):
         kmlib.kmeans_plusplus(np.zeros((0, 2)), 1)
     assert kmlib.kmeans_plusplus(POINTS, np.int64(2), random_state=np.uint8(3)).shape == (2, 1)
+
+
+def test_random_init_with_equal_weights_draws_what_no_weights_draw():
+    X = np.random.default_rng(4).normal(size=(300, 2))
+    plain = kmlib.random_init(X, 5, random_state=11)
+    for w in (np.ones(300), np.full(300, 0.25)):
+        np.testing.assert_array_equal(kmlib.random_init(X, 5, random_state=11, sample_weight=w), plain)
+    # and so kmeans gives the same clustering with either seeding
+    for init in ("random", "k-means++"):
+        a = kmlib.kmeans(X, 5, init=init, random_state=3)
+        b = kmlib.kmeans(X, 5, init=init, random_state=3, sample_weight=np.ones(300))
+        np.testing.assert_array_equal(a.labels, b.labels)
+        np.testing.assert_array_equal(a.centers, b.centers)
+        assert a.inertia == b.inertia
