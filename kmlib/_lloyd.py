@@ -390,10 +390,8 @@ def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
     w = check_sample_weight(sample_weight, X.shape[0])
     diff = np.take(centers, labels, axis=0)  # c_l for every point
     np.subtract(X, diff, out=diff)  # x - c_l, in place: one (n, d) temporary
-    if w is None and not per_cluster:
-        return float(np.einsum("ij,ij->", diff, diff))
     terms = sq_norms(diff)  # ||x_i - c_l||^2
-    if w is not None:
+    if w is not None:  # (weights of 1 change nothing, bit for bit)
         terms *= w
     if per_cluster:
         return np.bincount(labels, weights=terms, minlength=k)
