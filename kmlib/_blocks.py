@@ -40,7 +40,12 @@ __all__ = [
 WORKING_MEMORY_BYTES = 16 * 2**20
 
 
-def block_rows(n_rows: int, n_columns: int, chunk_size: int | None = None, itemsize: int = 8) -> int:
+def block_rows(
+    n_rows: int,
+    n_columns: int,
+    chunk_size: int | None = None,
+    itemsize: int = 8,
+) -> int:
     """Rows per block: ``chunk_size`` if given, else what fits the working memory.
 
     A block has ``n_columns`` numbers of ``itemsize`` bytes per row; the
@@ -63,7 +68,9 @@ def sq_norms(A: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", A, A)
 
 
-def partial_sq_dists(X_block: np.ndarray, C: np.ndarray, c_sq_norms: np.ndarray) -> np.ndarray:
+def partial_sq_dists(
+    X_block: np.ndarray, C: np.ndarray, c_sq_norms: np.ndarray
+) -> np.ndarray:
     r"""``(rows, k)`` block of :math:`\lVert c_j \rVert^2 - 2\, x_i \cdot c_j`.
 
     These are the squared distances minus :math:`\lVert x_i \rVert^2`, the
@@ -79,7 +86,9 @@ def partial_sq_dists(X_block: np.ndarray, C: np.ndarray, c_sq_norms: np.ndarray)
     return block
 
 
-def sq_dists(X_block: np.ndarray, C: np.ndarray, c_sq_norms: np.ndarray) -> np.ndarray:
+def sq_dists(
+    X_block: np.ndarray, C: np.ndarray, c_sq_norms: np.ndarray
+) -> np.ndarray:
     """``(rows, k)`` squared distances by the GEMM identity, clipped at 0."""
     block = partial_sq_dists(X_block, C, c_sq_norms)
     block += sq_norms(X_block)[:, None]

@@ -39,7 +39,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._blocks import WORKING_MEMORY_BYTES, block_rows, row_blocks, sq_dists, sq_norms
+from ._blocks import (
+    WORKING_MEMORY_BYTES,
+    block_rows,
+    row_blocks,
+    sq_dists,
+    sq_norms,
+)
 from ._lloyd import kmeans
 from ._validation import (
     _describe,
@@ -66,7 +72,9 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def check_cluster_labels(labels, n_samples: int, name: str = "labels") -> tuple[np.ndarray, int]:
+def check_cluster_labels(
+    labels, n_samples: int, name: str = "labels"
+) -> tuple[np.ndarray, int]:
     """Encode integer ``labels`` as ``0..K-1`` and check ``2 <= K <= n - 1``.
 
     Returns the codes (ndarray of intp, shape ``(n,)``; code ``c`` is the
@@ -108,7 +116,9 @@ def check_ks(ks, n_samples: int, name: str = "ks") -> np.ndarray:
 def check_reference(reference) -> str:
     """``reference`` if it is ``"uniform"`` or ``"pca"``, else ``ValueError``."""
     if not isinstance(reference, str) or reference not in ("uniform", "pca"):
-        raise ValueError(f'reference must be "uniform" or "pca"; got {_describe(reference)}')
+        raise ValueError(
+            f'reference must be "uniform" or "pca"; got {_describe(reference)}'
+        )
     return reference
 
 
@@ -210,7 +220,9 @@ def knee(x, y) -> int:
     x = check_array(x, "x", ndim=1, min_rows=2)
     y = check_array(y, "y", ndim=1)
     if y.shape != x.shape:
-        raise ValueError(f"x and y must have the same length; got {x.shape[0]} and {y.shape[0]}")
+        raise ValueError(
+            f"x and y must have the same length; got {x.shape[0]} and {y.shape[0]}"
+        )
     if not np.all(np.diff(x) > 0):
         raise ValueError("x must be strictly increasing")
     if not y.max() > y.min():
@@ -225,7 +237,9 @@ def knee(x, y) -> int:
 # ---------------------------------------------------------------------------
 
 
-def cluster_distance_sums(X: np.ndarray, clusters: np.ndarray, n_clusters: int, chunk_size=None):
+def cluster_distance_sums(
+    X: np.ndarray, clusters: np.ndarray, n_clusters: int, chunk_size=None
+):
     r"""The sums of the distances from every point to every cluster, a block of points at a time.
 
     Yields ``(block, sums)``: ``block`` holds the indices of a block of
@@ -255,7 +269,9 @@ def cluster_distance_sums(X: np.ndarray, clusters: np.ndarray, n_clusters: int, 
     origin the identity loses less to cancellation.
     """
     n = X.shape[0]
-    order, points, codes, sizes, starts = _sorted_by_cluster(X, clusters, n_clusters)
+    order, points, codes, sizes, starts = _sorted_by_cluster(
+        X, clusters, n_clusters
+    )
     ends = starts + sizes
     norms = sq_norms(points)
     symmetric = 8 * n * n_clusters <= WORKING_MEMORY_BYTES
@@ -268,12 +284,18 @@ def cluster_distance_sums(X: np.ndarray, clusters: np.ndarray, n_clusters: int, 
         distances[np.arange(m), np.arange(start - first, stop - first)] = 0.0
         np.sqrt(distances, out=distances)
         c0 = codes[first]  # the clusters from c0 on meet the points compared
-        sums = np.add.reduceat(distances, np.maximum(starts[c0:] - first, 0), axis=1)
+        sums = np.add.reduceat(
+            distances, np.maximum(starts[c0:] - first, 0), axis=1
+        )
         if symmetric:
             partial[block, c0:] += sums
             sums = partial[block]
-            for c in range(c0, codes[stop - 1] + 1):  # the clusters of the block
-                of_c = slice(max(starts[c], start) - start, min(ends[c], stop) - start)
+            for c in range(
+                c0, codes[stop - 1] + 1
+            ):  # the clusters of the block
+                of_c = slice(
+                    max(starts[c], start) - start, min(ends[c], stop) - start
+                )
                 partial[stop:, c] += distances[of_c, m:].sum(axis=0)
         del distances  # before the next block is allocated
         yield order[block], sums
@@ -527,7 +549,9 @@ def reference_sampler(X: np.ndarray, reference: str):
     return lambda rng: rng.uniform(low, high, size=rotated.shape) @ vt + mean
 
 
-def log_wcss(data: np.ndarray, ks: np.ndarray, what: str, **kmeans_kwargs) -> np.ndarray:
+def log_wcss(
+    data: np.ndarray, ks: np.ndarray, what: str, **kmeans_kwargs
+) -> np.ndarray:
     r""":math:`\log W_k` of ``data`` for each ``k`` in ``ks``, one :func:`kmlib.kmeans` each.
 
     ``kmeans_kwargs`` go to every run. ``ValueError`` if some :math:`W_k` is

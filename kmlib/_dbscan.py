@@ -109,20 +109,28 @@ class WaveRecorder:
     def opened(self, point: int):
         """Core point ``point`` opens the next cluster."""
         self.cluster, self.step = self.cluster + 1, 0
-        self.frame([point], [], f"cluster {self.cluster} opened at point {point}")
+        self.frame(
+            [point], [], f"cluster {self.cluster} opened at point {point}"
+        )
 
     def grew(self, wave: np.ndarray, new: np.ndarray):
         """The neighbourhoods of the core points ``wave`` bring in ``new``."""
         self.step += 1
         joins = "1 point joins" if new.size == 1 else f"{new.size} points join"
-        self.frame(new, wave, f"cluster {self.cluster}, wave {self.step}: {joins}")
+        self.frame(
+            new, wave, f"cluster {self.cluster}, wave {self.step}: {joins}"
+        )
 
     def replay(self, labels: np.ndarray) -> DBSCANReplay:
         """The finished replay: the points never reached become noise."""
         noise = self.joined_at == -1
         self.frame(noise, [], f"done: {int(noise.sum())} noise points")
         return DBSCANReplay(
-            labels.copy(), self.core.copy(), self.joined_at, tuple(self.active), tuple(self.titles)
+            labels.copy(),
+            self.core.copy(),
+            self.joined_at,
+            tuple(self.active),
+            tuple(self.titles),
         )
 
 

@@ -162,16 +162,22 @@ class KMeansResult:
 # ---------------------------------------------------------------------------
 
 
-def check_centers(centers, X: np.ndarray, name: str = "centers", k: int | None = None):
+def check_centers(
+    centers, X: np.ndarray, name: str = "centers", k: int | None = None
+):
     """``centers`` as a float64 array with the columns of ``X`` (and ``k`` rows if given)."""
     centers = check_array(centers, name)
     check_matching_width(X, centers, "X", name)
     if k is not None and centers.shape[0] != k:
-        raise ValueError(f"{name} must have k={k} rows; got shape {centers.shape}")
+        raise ValueError(
+            f"{name} must have k={k} rows; got shape {centers.shape}"
+        )
     return centers
 
 
-def check_cluster_labels(labels, n_samples: int, k: int, name: str = "labels") -> np.ndarray:
+def check_cluster_labels(
+    labels, n_samples: int, k: int, name: str = "labels"
+) -> np.ndarray:
     """``labels`` as an int array of shape ``(n,)`` with values in ``[0, k)``."""
     array = check_labels(labels, n_samples, name)
     if n_samples and (array.min() < 0 or array.max() >= k):
@@ -433,26 +439,39 @@ class LloydData:
         e0 = power_of_two_exponent(largest_magnitude(X))
         e0 = e0 if abs(e0) > 200 else 0
         Xs = X if e0 == 0 else np.ldexp(X, e0)
-        self.offset, self.mean = e0, Xs.mean(axis=0)  # unweighted, as scikit-learn
-        columns = Xs.T.copy()  # one row per feature: fast to centre, scale and sum
+        self.offset, self.mean = (
+            e0,
+            Xs.mean(axis=0),
+        )  # unweighted, as scikit-learn
+        columns = (
+            Xs.T.copy()
+        )  # one row per feature: fast to centre, scale and sum
         columns -= self.mean[:, None]
         self.exponent = power_of_two_exponent(largest_magnitude(columns))
         if self.exponent:
             np.ldexp(columns, self.exponent, out=columns)  # exact
         self.tol_abs = float(np.ldexp(tolerance(Xs, tol), 2 * self.exponent))
-        self.X = np.ascontiguousarray(columns.T)  # the same numbers, one row per point
+        self.X = np.ascontiguousarray(
+            columns.T
+        )  # the same numbers, one row per point
         self.sample_weight = sample_weight
-        self.features = columns if sample_weight is None else columns * sample_weight
+        self.features = (
+            columns if sample_weight is None else columns * sample_weight
+        )
         self.points = prepare(self.X, screen=assignment == "screened")
         self.step = ASSIGNMENT_STEPS[assignment]
 
     def work_units(self, centers):
         """Centres of the data, in the run's units (centred and scaled)."""
-        return np.ldexp(np.ldexp(centers, self.offset) - self.mean, self.exponent)
+        return np.ldexp(
+            np.ldexp(centers, self.offset) - self.mean, self.exponent
+        )
 
     def data_units(self, centers):
         """Centres of the run, in the data's units."""
-        return np.ldexp(np.ldexp(centers, -self.exponent) + self.mean, -self.offset)
+        return np.ldexp(
+            np.ldexp(centers, -self.exponent) + self.mean, -self.offset
+        )
 
     def assign(self, centers):
         """Step 1: the nearest centre of every point."""
@@ -477,16 +496,24 @@ class LloydData:
         shown = init_centers.copy() if n_iter == 1 else self.data_units(centers)
         return IterationRecord(shown, labels, self.wcss(centers, labels))
 
-    def result(self, centers, labels, n_iter, converged, history) -> KMeansResult:
+    def result(
+        self, centers, labels, n_iter, converged, history
+    ) -> KMeansResult:
         """The run's outcome, in the data's units; warns if clusters are missing."""
         warn_if_few_clusters(labels, centers.shape[0], stacklevel=4)
         return KMeansResult(
-            self.data_units(centers), labels, self.wcss(centers, labels),
-            n_iter, converged, history,
+            self.data_units(centers),
+            labels,
+            self.wcss(centers, labels),
+            n_iter,
+            converged,
+            history,
         )
 
 
-def warn_if_few_clusters(labels: np.ndarray, k: int, stacklevel: int = 3) -> None:
+def warn_if_few_clusters(
+    labels: np.ndarray, k: int, stacklevel: int = 3
+) -> None:
     """Warn, as scikit-learn, when fewer than ``k`` clusters have points."""
     distinct = np.count_nonzero(np.bincount(labels, minlength=k))
     if distinct < k:
@@ -499,8 +526,14 @@ def warn_if_few_clusters(labels: np.ndarray, k: int, stacklevel: int = 3) -> Non
 
 
 def lloyd(
-    X, init_centers, *, max_iter=300, tol=1e-4, record=False,
-    sample_weight=None, assignment="screened",
+    X,
+    init_centers,
+    *,
+    max_iter=300,
+    tol=1e-4,
+    record=False,
+    sample_weight=None,
+    assignment="screened",
 ) -> KMeansResult:
     r"""Lloyd's algorithm from given initial centres.
 
@@ -613,7 +646,9 @@ def check_init(init, X: np.ndarray, k: int):
                 f"init must be 'k-means++', 'random' or an array of shape (k, d); got {init!r}"
             )
         return init
-    if init is not None and not callable(init) and np.ndim(init) > 0:  # array-like
+    if (
+        init is not None and not callable(init) and np.ndim(init) > 0
+    ):  # array-like
         centers = check_array(init, "init")
         if centers.shape != (k, X.shape[1]):
             raise ValueError(
@@ -630,7 +665,9 @@ def check_n_init(n_init, init) -> int:
     """The number of runs: ``"auto"`` as scikit-learn, forced to 1 for an array."""
     if isinstance(n_init, str):
         if n_init != "auto":
-            raise ValueError(f"n_init must be 'auto' or a positive integer; got {n_init!r}")
+            raise ValueError(
+                f"n_init must be 'auto' or a positive integer; got {n_init!r}"
+            )
         return 10 if isinstance(init, str) and init == "random" else 1
     n_init = check_int(n_init, "n_init", minimum=1)
     if not isinstance(init, str) and n_init != 1:
@@ -647,7 +684,9 @@ def check_n_init(n_init, init) -> int:
 def same_clustering(labels1: np.ndarray, labels2: np.ndarray, k: int) -> bool:
     """Whether two labelings are equal up to a renaming of the clusters."""
     mapping = np.full(k, -1, dtype=np.intp)
-    mapping[labels1] = labels2  # the last pair per cluster wins; then check all pairs
+    mapping[labels1] = (
+        labels2  # the last pair per cluster wins; then check all pairs
+    )
     return bool(np.array_equal(mapping[labels1], labels2))
 
 
@@ -656,13 +695,22 @@ def initial_centers(X, k, init, rng, sample_weight):
     if not isinstance(init, str):
         return init
     seeding = kmeans_plusplus if init == "k-means++" else random_init
-    with warnings.catch_warnings():  # duplicate points: kmeans warns once, at the end
+    with (
+        warnings.catch_warnings()
+    ):  # duplicate points: kmeans warns once, at the end
         warnings.simplefilter("ignore", DuplicatePointsWarning)
         return seeding(X, k, random_state=rng, sample_weight=sample_weight)
 
 
 def kmeans(
-    X, k, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4, random_state=None,
+    X,
+    k,
+    *,
+    init="k-means++",
+    n_init="auto",
+    max_iter=300,
+    tol=1e-4,
+    random_state=None,
     sample_weight=None,
 ) -> KMeansResult:
     r"""k-means: the best of ``n_init`` runs of Lloyd's algorithm.
@@ -728,11 +776,14 @@ def kmeans(
         centers = initial_centers(X, k, init, rng, w)
         with warnings.catch_warnings():  # kmeans warns once, for the best run
             warnings.simplefilter("ignore", ConvergenceWarning)
-            result = lloyd(X, centers, max_iter=max_iter, tol=tol, sample_weight=w)
+            result = lloyd(
+                X, centers, max_iter=max_iter, tol=tol, sample_weight=w
+            )
         # As scikit-learn: a later run wins only with a strictly smaller inertia
         # and a different clustering (so ties keep the earlier run).
         if best is None or (
-            result.inertia < best.inertia and not same_clustering(result.labels, best.labels, k)
+            result.inertia < best.inertia
+            and not same_clustering(result.labels, best.labels, k)
         ):
             best = result
     warn_if_few_clusters(best.labels, k)
@@ -774,7 +825,13 @@ class KMeans:
     """
 
     def __init__(
-        self, n_clusters=8, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
         random_state=None,
     ):
         self.n_clusters = n_clusters
@@ -784,7 +841,14 @@ class KMeans:
         self.tol = tol
         self.random_state = random_state
 
-    _PARAMS = ("n_clusters", "init", "n_init", "max_iter", "tol", "random_state")
+    _PARAMS = (
+        "n_clusters",
+        "init",
+        "n_init",
+        "max_iter",
+        "tol",
+        "random_state",
+    )
 
     def get_params(self, deep=True) -> dict:
         """The constructor arguments, as scikit-learn's ``get_params``."""
@@ -801,13 +865,22 @@ class KMeans:
         return self
 
     def __repr__(self) -> str:
-        defaults = {"init": "k-means++", "n_init": "auto", "max_iter": 300, "tol": 1e-4,
-                    "random_state": None}
+        defaults = {
+            "init": "k-means++",
+            "n_init": "auto",
+            "max_iter": 300,
+            "tol": 1e-4,
+            "random_state": None,
+        }
         parts = [f"n_clusters={self.n_clusters!r}"]
         for name, default in defaults.items():
             value = getattr(self, name)
             if isinstance(value, np.ndarray) or value != default:
-                shown = "array(...)" if isinstance(value, np.ndarray) else repr(value)
+                shown = (
+                    "array(...)"
+                    if isinstance(value, np.ndarray)
+                    else repr(value)
+                )
                 parts.append(f"{name}={shown}")
         return f"KMeans({', '.join(parts)})"
 
@@ -821,8 +894,14 @@ class KMeans:
         X = check_array(X, "X")
         n_clusters = check_n_clusters(self.n_clusters, X.shape[0], "n_clusters")
         result = kmeans(
-            X, n_clusters, init=self.init, n_init=self.n_init, max_iter=self.max_iter,
-            tol=self.tol, random_state=self.random_state, sample_weight=sample_weight,
+            X,
+            n_clusters,
+            init=self.init,
+            n_init=self.n_init,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            random_state=self.random_state,
+            sample_weight=sample_weight,
         )
         self.result_ = result
         self.cluster_centers_ = result.centers
@@ -874,4 +953,3 @@ class KMeans:
         if sample_weight is None:
             return -float(sq.sum())
         return -float(np.dot(sample_weight, sq))
-

@@ -60,7 +60,9 @@ def linear_sum_assignment(cost) -> tuple[np.ndarray, np.ndarray]:
     n, m = cost.shape  # n <= m: every row gets a column
     u = np.zeros(n + 1)  # row potentials (index 0 unused)
     v = np.zeros(m + 1)  # column potentials (index 0 is a virtual column)
-    owner = np.zeros(m + 1, dtype=np.intp)  # owner[j]: row (1-based) holding column j, 0 = free
+    owner = np.zeros(
+        m + 1, dtype=np.intp
+    )  # owner[j]: row (1-based) holding column j, 0 = free
     way = np.zeros(m + 1, dtype=np.intp)  # previous column on the shortest path
     for row in range(1, n + 1):
         j0 = _shortest_augmenting_path(cost, row, u, v, owner, way)
@@ -112,9 +114,14 @@ def _shortest_augmenting_path(cost, row, u, v, owner, way) -> int:
 def _check_label_pair(labels_true, labels_pred):
     labels_true = np.asarray(labels_true)
     labels_pred = np.asarray(labels_pred)
-    for name, labels in (("labels_true", labels_true), ("labels_pred", labels_pred)):
+    for name, labels in (
+        ("labels_true", labels_true),
+        ("labels_pred", labels_pred),
+    ):
         if labels.ndim != 1:
-            raise ValueError(f"{name} must be a 1-D array; got shape {labels.shape}")
+            raise ValueError(
+                f"{name} must be a 1-D array; got shape {labels.shape}"
+            )
         if labels.size == 0:
             raise ValueError(f"{name} must not be empty")
     if labels_true.shape != labels_pred.shape:
@@ -129,9 +136,14 @@ def _contingency(labels_true, labels_pred):
     classes, true_idx = np.unique(labels_true, return_inverse=True)
     clusters, pred_idx = np.unique(labels_pred, return_inverse=True)
     counts = np.bincount(
-        true_idx.ravel() * clusters.size + pred_idx.ravel(), minlength=classes.size * clusters.size
+        true_idx.ravel() * clusters.size + pred_idx.ravel(),
+        minlength=classes.size * clusters.size,
     )
-    return counts.reshape(classes.size, clusters.size).astype(np.int64), classes, clusters
+    return (
+        counts.reshape(classes.size, clusters.size).astype(np.int64),
+        classes,
+        clusters,
+    )
 
 
 def contingency_matrix(labels_true, labels_pred) -> np.ndarray:
@@ -195,7 +207,9 @@ def match_labels(labels_true, labels_pred) -> np.ndarray:
     """
     labels_true, labels_pred = _check_label_pair(labels_true, labels_pred)
     counts, classes, clusters = _contingency(labels_true, labels_pred)
-    class_of_cluster = np.argmax(counts, axis=0)  # majority class, for unmatched clusters
+    class_of_cluster = np.argmax(
+        counts, axis=0
+    )  # majority class, for unmatched clusters
     rows, cols = linear_sum_assignment(-counts)
     class_of_cluster[cols] = rows
     pred_idx = np.searchsorted(clusters, labels_pred)
@@ -245,7 +259,9 @@ def classification_scores(labels_true, labels_pred) -> dict[str, float]:
     precision = np.divide(tp, n_pred, out=np.zeros_like(tp), where=n_pred > 0)
     recall = tp / n_true
     denom = precision + recall
-    f1 = np.divide(2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0)
+    f1 = np.divide(
+        2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0
+    )
     return {
         "accuracy": float(tp.sum() / labels_true.size),
         "precision": float(precision.mean()),
@@ -326,7 +342,11 @@ def adjusted_rand_score(labels_true, labels_pred) -> float:
     tn = n * n - fp - fn - sum_squares
     if fn == 0 and fp == 0:
         return 1.0
-    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+    return (
+        2.0
+        * (tp * tn - fn * fp)
+        / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+    )
 
 
 def purity(labels_true, labels_pred) -> float:

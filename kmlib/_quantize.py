@@ -81,10 +81,16 @@ def check_image_shape(array: np.ndarray, name: str = "image") -> None:
     if array.shape[2] != 3:
         raise ValueError(
             f"{name} must have 3 channels (RGB) in its last axis; got shape {array.shape}"
-            + (" (drop the alpha channel: image[..., :3])" if array.shape[2] == 4 else "")
+            + (
+                " (drop the alpha channel: image[..., :3])"
+                if array.shape[2] == 4
+                else ""
+            )
         )
     if array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(f"{name} must have at least one pixel; got shape {array.shape}")
+        raise ValueError(
+            f"{name} must have at least one pixel; got shape {array.shape}"
+        )
 
 
 def check_image_values(array: np.ndarray, name: str = "image") -> None:
@@ -118,7 +124,9 @@ def check_n_init(n_init) -> int:
     """``"auto"`` (1 run, as scikit-learn for k-means++) or an integer >= 1."""
     if isinstance(n_init, str):
         if n_init != "auto":
-            raise ValueError(f"n_init must be 'auto' or a positive integer; got {n_init!r}")
+            raise ValueError(
+                f"n_init must be 'auto' or a positive integer; got {n_init!r}"
+            )
         return 1
     return check_int(n_init, "n_init", minimum=1)
 
@@ -137,7 +145,9 @@ def check_enough_colours(k: int, n_colours: int) -> None:
 # ---------------------------------------------------------------------------
 
 
-def sample_pixels(pixels: np.ndarray, sample_size: int | None, rng) -> np.ndarray:
+def sample_pixels(
+    pixels: np.ndarray, sample_size: int | None, rng
+) -> np.ndarray:
     """``sample_size`` rows of ``pixels`` drawn without replacement; all of them if ``None`` or more."""
     n_pixels = pixels.shape[0]
     if sample_size is None or sample_size >= n_pixels:
@@ -153,11 +163,15 @@ def distinct_colours(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns float64 colours ``(m, 3)`` and float64 counts ``(m,)``.
     """
     if pixels.dtype.kind != "f":
-        codes = pixels[:, 0].astype(np.int32) << 16  # 4 bytes a pixel, whatever the dtype
+        codes = (
+            pixels[:, 0].astype(np.int32) << 16
+        )  # 4 bytes a pixel, whatever the dtype
         codes |= pixels[:, 1].astype(np.int32) << 8
         codes |= pixels[:, 2].astype(np.int32)
         codes, counts = np.unique(codes, return_counts=True)
-        colours = np.stack([codes >> 16, (codes >> 8) & 255, codes & 255], axis=1)
+        colours = np.stack(
+            [codes >> 16, (codes >> 8) & 255, codes & 255], axis=1
+        )
     else:
         colours, counts = np.unique(pixels, axis=0, return_counts=True)
     return colours.astype(np.float64), counts.astype(np.float64)
@@ -175,8 +189,15 @@ def as_palette(centers: np.ndarray, dtype: np.dtype) -> np.ndarray:
 # ---------------------------------------------------------------------------
 
 
-def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300,
-             n_init="auto"):
+def quantize(
+    image,
+    k,
+    *,
+    sample_size=10_000,
+    random_state=None,
+    max_iter=300,
+    n_init="auto",
+):
     r"""Reduce an RGB image to ``k`` colours with k-means.
 
     1. Draw ``sample_size`` pixels at random, without replacement (all
@@ -277,8 +298,14 @@ def quantize(image, k, *, sample_size=10_000, random_state=None, max_iter=300,
     if len(colours) == k:
         centers = colours  # every colour its own centre: WCSS 0
     else:
-        centers = kmeans(colours, k, sample_weight=counts, random_state=rng,
-                         max_iter=max_iter, n_init=n_init).centers
+        centers = kmeans(
+            colours,
+            k,
+            sample_weight=counts,
+            random_state=rng,
+            max_iter=max_iter,
+            n_init=n_init,
+        ).centers
     palette = as_palette(centers, image.dtype)
 
     # Every pixel becomes its nearest palette colour.
@@ -291,9 +318,13 @@ def _check_pair(a, b):
     a_arr, b_arr = np.asarray(a), np.asarray(b)
     for name, arr in (("a", a_arr), ("b", b_arr)):
         if arr.dtype.kind not in "biuf":
-            raise TypeError(f"{name} must be an array of numbers; got {_describe(arr)}")
+            raise TypeError(
+                f"{name} must be an array of numbers; got {_describe(arr)}"
+            )
     if a_arr.shape != b_arr.shape:
-        raise ValueError(f"a and b must have the same shape; got {a_arr.shape} and {b_arr.shape}")
+        raise ValueError(
+            f"a and b must have the same shape; got {a_arr.shape} and {b_arr.shape}"
+        )
     if a_arr.size == 0:
         raise ValueError(f"a and b must not be empty; got shape {a_arr.shape}")
     return a_arr, b_arr
@@ -357,7 +388,9 @@ def psnr(a, b, *, data_range=None) -> float:
             )
         data_range = 1.0 if kinds == {"f"} else 255.0
     else:
-        data_range = check_scalar(data_range, "data_range", minimum=0.0, include_minimum=False)
+        data_range = check_scalar(
+            data_range, "data_range", minimum=0.0, include_minimum=False
+        )
     error = mse(a, b)
     if error == 0.0:
         return math.inf
@@ -390,7 +423,9 @@ def storage_cost(n_pixels, k, *, palette_bits_per_color=24) -> dict:
     """
     n_pixels = check_int(n_pixels, "n_pixels", minimum=1)
     k = check_int(k, "k", minimum=1)
-    palette_bits_per_color = check_int(palette_bits_per_color, "palette_bits_per_color", minimum=0)
+    palette_bits_per_color = check_int(
+        palette_bits_per_color, "palette_bits_per_color", minimum=0
+    )
     index_bits = (k - 1).bit_length()  # ceil(log2 k), exact; 0 for k = 1
     palette_bits = k * palette_bits_per_color
     total_bits = n_pixels * index_bits + palette_bits

@@ -35,7 +35,9 @@ def _describe(value) -> str:
     return f"{text} (type {type(value).__name__})"
 
 
-def check_array(X, name: str = "X", *, ndim: int = 2, min_rows: int = 1) -> np.ndarray:
+def check_array(
+    X, name: str = "X", *, ndim: int = 2, min_rows: int = 1
+) -> np.ndarray:
     """Return ``X`` as a C-contiguous float64 array of ``ndim`` dimensions.
 
     Accepts anything ``numpy.asarray`` understands (lists, int, bool, float32 or
@@ -49,14 +51,12 @@ def check_array(X, name: str = "X", *, ndim: int = 2, min_rows: int = 1) -> np.n
         array = np.asarray(X)
     except (TypeError, ValueError) as error:  # ragged nested lists, for example
         raise ValueError(
-            f"{name} must be a {ndim}-D array of numbers; could not convert "
-            f"{_describe(X)}: {error}"
+            f"{name} must be a {ndim}-D array of numbers; could not convert {_describe(X)}: {error}"
         ) from None
     kind = array.dtype.kind
     if kind not in "biuf":
         raise TypeError(
-            f"{name} must contain real numbers (bool, int or float); "
-            f"got {_describe(array)}"
+            f"{name} must contain real numbers (bool, int or float); got {_describe(array)}"
         )
     if array.ndim != ndim:
         hint = ""
@@ -71,7 +71,9 @@ def check_array(X, name: str = "X", *, ndim: int = 2, min_rows: int = 1) -> np.n
             f"{name} must have at least {min_rows} row(s); got shape {array.shape}"
         )
     if ndim == 2 and array.shape[1] == 0:
-        raise ValueError(f"{name} must have at least 1 column; got shape {array.shape}")
+        raise ValueError(
+            f"{name} must have at least 1 column; got shape {array.shape}"
+        )
     array = np.ascontiguousarray(array, dtype=np.float64)
     if not np.isfinite(array).all():
         bad = "NaN" if np.isnan(array).any() else "infinity"
@@ -79,7 +81,9 @@ def check_array(X, name: str = "X", *, ndim: int = 2, min_rows: int = 1) -> np.n
     return array
 
 
-def check_matching_width(X: np.ndarray, C: np.ndarray, x_name: str = "X", c_name: str = "C"):
+def check_matching_width(
+    X: np.ndarray, C: np.ndarray, x_name: str = "X", c_name: str = "C"
+):
     """Raise ``ValueError`` unless two 2-D arrays have the same number of columns."""
     if X.shape[1] != C.shape[1]:
         raise ValueError(
@@ -103,7 +107,9 @@ def check_labels(labels, n_samples: int, name: str = "labels") -> np.ndarray:
             f"{name} must be a 1-D array of integers; got {_describe(labels)}: {error}"
         ) from None
     if array.dtype.kind == "f" and np.isnan(array).any():
-        raise ValueError(f"{name} must not contain NaN; every point needs a cluster id")
+        raise ValueError(
+            f"{name} must not contain NaN; every point needs a cluster id"
+        )
     if array.dtype.kind not in "iu":
         raise TypeError(
             f"{name} must be an array of integers (cluster ids); got {_describe(array)}. "
@@ -117,13 +123,17 @@ def check_labels(labels, n_samples: int, name: str = "labels") -> np.ndarray:
     return array.astype(np.intp, copy=False)
 
 
-def check_int(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def check_int(
+    value, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """Return ``value`` as a Python int in ``[minimum, maximum]``.
 
     ``bool`` is rejected (``True`` is not a number of clusters), as is a float
     even when it is whole (``3.0``): ``TypeError``. Out of range: ``ValueError``.
     """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, numbers.Integral
+    ):
         raise TypeError(f"{name} must be an integer; got {_describe(value)}")
     value = int(value)
     if minimum is not None and value < minimum:
@@ -138,8 +148,7 @@ def check_n_clusters(k, n_samples: int, name: str = "k") -> int:
     k = check_int(k, name, minimum=1)
     if k > n_samples:
         raise ValueError(
-            f"{name} must be <= the number of samples; got {name}={k} with "
-            f"n_samples={n_samples}"
+            f"{name} must be <= the number of samples; got {name}={k} with n_samples={n_samples}"
         )
     return k
 
@@ -158,7 +167,9 @@ def check_scalar(
     Non-numbers (and bools) raise ``TypeError``; NaN, infinity and values out of
     bounds raise ``ValueError``.
     """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, numbers.Real
+    ):
         raise TypeError(f"{name} must be a real number; got {_describe(value)}")
     value = float(value)
     if not np.isfinite(value):
@@ -166,15 +177,21 @@ def check_scalar(
     if minimum is not None:
         if value < minimum or (value == minimum and not include_minimum):
             relation = ">=" if include_minimum else ">"
-            raise ValueError(f"{name} must be {relation} {minimum}; got {value}")
+            raise ValueError(
+                f"{name} must be {relation} {minimum}; got {value}"
+            )
     if maximum is not None:
         if value > maximum or (value == maximum and not include_maximum):
             relation = "<=" if include_maximum else "<"
-            raise ValueError(f"{name} must be {relation} {maximum}; got {value}")
+            raise ValueError(
+                f"{name} must be {relation} {maximum}; got {value}"
+            )
     return value
 
 
-def check_random_state(random_state, name: str = "random_state") -> np.random.Generator:
+def check_random_state(
+    random_state, name: str = "random_state"
+) -> np.random.Generator:
     """Turn ``random_state`` into a ``numpy.random.Generator``.
 
     - ``None``: a fresh generator seeded from the operating system;
@@ -186,9 +203,13 @@ def check_random_state(random_state, name: str = "random_state") -> np.random.Ge
         return np.random.default_rng()
     if isinstance(random_state, np.random.Generator):
         return random_state
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool | np.bool_):
+    if isinstance(random_state, numbers.Integral) and not isinstance(
+        random_state, bool | np.bool_
+    ):
         if random_state < 0:
-            raise ValueError(f"{name} must be a non-negative integer; got {random_state}")
+            raise ValueError(
+                f"{name} must be a non-negative integer; got {random_state}"
+            )
         return np.random.default_rng(int(random_state))
     raise TypeError(
         f"{name} must be None, a non-negative int or a numpy.random.Generator; "
@@ -229,5 +250,7 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
     if not total > 0:
         raise ValueError("sample_weight must not be all zero; got a sum of 0")
     if not np.isfinite(total):
-        raise ValueError("sample_weight must have a finite sum; its sum overflows float64")
+        raise ValueError(
+            "sample_weight must have a finite sum; its sum overflows float64"
+        )
     return array

@@ -29,7 +29,13 @@ import numbers
 
 import numpy as np
 
-from ._validation import _describe, check_array, check_int, check_random_state, check_scalar
+from ._validation import (
+    _describe,
+    check_array,
+    check_int,
+    check_random_state,
+    check_scalar,
+)
 
 __all__ = [
     "make_blobs",
@@ -49,8 +55,12 @@ def _is_sequence(value) -> bool:
 def _check_sizes(sizes, name: str) -> np.ndarray:
     """A 1-D sequence of positive ints, as an int64 array."""
     if not _is_sequence(sizes) or len(sizes) == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of ints; got {_describe(sizes)}")
-    return np.array([check_int(s, f"{name}[{i}]", minimum=1) for i, s in enumerate(sizes)])
+        raise ValueError(
+            f"{name} must be a non-empty 1-D sequence of ints; got {_describe(sizes)}"
+        )
+    return np.array(
+        [check_int(s, f"{name}[{i}]", minimum=1) for i, s in enumerate(sizes)]
+    )
 
 
 def _check_stds(cluster_std, k: int) -> np.ndarray:
@@ -62,7 +72,10 @@ def _check_stds(cluster_std, k: int) -> np.ndarray:
                 f"({k}); got a sequence of length {len(cluster_std)}"
             )
         return np.array(
-            [check_scalar(s, f"cluster_std[{i}]", minimum=0.0) for i, s in enumerate(cluster_std)]
+            [
+                check_scalar(s, f"cluster_std[{i}]", minimum=0.0)
+                for i, s in enumerate(cluster_std)
+            ]
         )
     return np.full(k, check_scalar(cluster_std, "cluster_std", minimum=0.0))
 
@@ -72,12 +85,16 @@ def _shuffle(rng: np.random.Generator, X: np.ndarray, y: np.ndarray):
     return np.ascontiguousarray(X[order]), y[order].astype(np.int64)
 
 
-def _blob_centers(centers, sizes, center_box, rng: np.random.Generator) -> np.ndarray:
+def _blob_centers(
+    centers, sizes, center_box, rng: np.random.Generator
+) -> np.ndarray:
     """``make_blobs``' centres: ``centers`` drawn uniformly in ``center_box`` (2-D) if an int.
 
     ``sizes`` (the cluster sizes, or None) must agree with their number.
     """
-    if isinstance(centers, numbers.Integral) and not isinstance(centers, bool | np.bool_):
+    if isinstance(centers, numbers.Integral) and not isinstance(
+        centers, bool | np.bool_
+    ):
         k = check_int(centers, "centers", minimum=1)
         if sizes is not None and k != sizes.size:
             raise ValueError(
@@ -85,11 +102,15 @@ def _blob_centers(centers, sizes, center_box, rng: np.random.Generator) -> np.nd
                 f"got centers={k} with {sizes.size} sizes"
             )
         if not _is_sequence(center_box) or len(center_box) != 2:
-            raise ValueError(f"center_box must be a pair (low, high); got {_describe(center_box)}")
+            raise ValueError(
+                f"center_box must be a pair (low, high); got {_describe(center_box)}"
+            )
         low = check_scalar(center_box[0], "center_box[0]")
         high = check_scalar(center_box[1], "center_box[1]")
         if not low < high:
-            raise ValueError(f"center_box must have low < high; got ({low}, {high})")
+            raise ValueError(
+                f"center_box must have low < high; got ({low}, {high})"
+            )
         return rng.uniform(low, high, size=(k, 2))
     centers = check_array(centers, "centers")
     if sizes is not None and centers.shape[0] != sizes.size:
@@ -150,12 +171,17 @@ def make_blobs(
     k = centers.shape[0]
     if sizes is None:
         if n_total < k:
-            raise ValueError(f"n_samples must be >= the number of centres ({k}); got {n_total}")
+            raise ValueError(
+                f"n_samples must be >= the number of centres ({k}); got {n_total}"
+            )
         sizes = np.full(k, n_total // k)
         sizes[: n_total % k] += 1
     stds = _check_stds(cluster_std, k)
     y = np.repeat(np.arange(k), sizes)
-    X = centers[y] + rng.normal(size=(y.size, centers.shape[1])) * stds[y][:, None]
+    X = (
+        centers[y]
+        + rng.normal(size=(y.size, centers.shape[1])) * stds[y][:, None]
+    )
     X, y = _shuffle(rng, X, y)
     return X, y, np.array(centers, dtype=np.float64)
 
@@ -220,7 +246,9 @@ def make_circles(n_samples=200, *, noise=0.0, factor=0.5, random_state=None):
     """
     n = check_int(n_samples, "n_samples", minimum=2)
     noise = check_scalar(noise, "noise", minimum=0.0)
-    factor = check_scalar(factor, "factor", minimum=0.0, maximum=1.0, include_maximum=False)
+    factor = check_scalar(
+        factor, "factor", minimum=0.0, maximum=1.0, include_maximum=False
+    )
     rng = check_random_state(random_state)
     n_out = n // 2
     n_in = n - n_out
@@ -260,12 +288,16 @@ def make_anisotropic(
     """
     A = check_array(transformation, "transformation")
     if A.shape != (2, 2):
-        raise ValueError(f"transformation must be a 2 x 2 matrix; got shape {A.shape}")
+        raise ValueError(
+            f"transformation must be a 2 x 2 matrix; got shape {A.shape}"
+        )
     X, y, _ = make_blobs(n_samples, 3, random_state=random_state)
     return X @ A, y
 
 
-def make_unequal_sizes(sizes=(500, 50, 20), *, cluster_std=1.0, random_state=None):
+def make_unequal_sizes(
+    sizes=(500, 50, 20), *, cluster_std=1.0, random_state=None
+):
     r"""Blobs with very different numbers of points (default 500, 50 and 20).
 
     :func:`make_blobs` with ``n_samples=sizes`` and one random centre per
@@ -279,11 +311,15 @@ def make_unequal_sizes(sizes=(500, 50, 20), *, cluster_std=1.0, random_state=Non
         ``np.bincount(y)`` equals ``sizes``.
     """
     sizes = _check_sizes(sizes, "sizes")
-    X, y, _ = make_blobs(sizes, sizes.size, cluster_std=cluster_std, random_state=random_state)
+    X, y, _ = make_blobs(
+        sizes, sizes.size, cluster_std=cluster_std, random_state=random_state
+    )
     return X, y
 
 
-def make_unequal_densities(n_samples=300, *, cluster_std=(0.5, 1.5, 3.0), random_state=None):
+def make_unequal_densities(
+    n_samples=300, *, cluster_std=(0.5, 1.5, 3.0), random_state=None
+):
     r"""Blobs with different spreads (default standard deviations 0.5, 1.5 and 3).
 
     :func:`make_blobs` with one random centre per entry of ``cluster_std``.
@@ -301,12 +337,17 @@ def make_unequal_densities(n_samples=300, *, cluster_std=(0.5, 1.5, 3.0), random
             f"cluster_std must be a non-empty sequence of floats; got {_describe(cluster_std)}"
         )
     X, y, _ = make_blobs(
-        n_samples, len(cluster_std), cluster_std=cluster_std, random_state=random_state
+        n_samples,
+        len(cluster_std),
+        cluster_std=cluster_std,
+        random_state=random_state,
     )
     return X, y
 
 
-def make_uniform_noise(n_samples=100, *, low=-10.0, high=10.0, n_features=2, random_state=None):
+def make_uniform_noise(
+    n_samples=100, *, low=-10.0, high=10.0, n_features=2, random_state=None
+):
     r"""Points drawn uniformly in the box :math:`[\text{low}, \text{high})^d`: no clusters.
 
     k-means still returns ``k`` clusters on such data; a method that can

@@ -21,7 +21,8 @@ def require_site() -> None:
 def pages() -> list[Path]:
     """Every HTML page of the site (not _static's, nor leftovers in hidden folders of an old build)."""
     return sorted(
-        p for p in SITE.rglob("*.html")
+        p
+        for p in SITE.rglob("*.html")
         if not any(part == "_static" or part.startswith(".") for part in p.relative_to(SITE).parts)
     )
 

@@ -54,16 +54,24 @@ try:
 except ImportError:
     _no_browser("the Python package playwright is not installed (pip install -r requirements.txt)")
 
-CHROMIUM = (os.environ.get("KMLIB_CHROMIUM") or shutil.which("chromium")
-            or shutil.which("chromium-browser"))
+CHROMIUM = (
+    os.environ.get("KMLIB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
 if not CHROMIUM:
     _no_browser("no Chromium found (apt-get install -y chromium, or set KMLIB_CHROMIUM)")
 if not os.access(CHROMIUM, os.X_OK):
     _no_browser(f"KMLIB_CHROMIUM={CHROMIUM} is not an executable file")
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 20_000
 # pydata-sphinx-theme 0.17 logs this on a visitor's first page (no colour mode
@@ -78,6 +86,7 @@ PLAYERS = {c: (SITE / c).read_text(encoding="utf-8").count('title="Next frame"')
 
 
 # --- the server and the browser ----------------------------------------------
+
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (the base class's name)
@@ -106,8 +115,13 @@ def browser():
         with sync_playwright() as pw:
             try:
                 context = pw.chromium.launch_persistent_context(
-                    profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                    viewport={"width": 1280, "height": 900}, service_workers="block")
+                    profile,
+                    executable_path=CHROMIUM,
+                    args=CHROMIUM_ARGS,
+                    headless=True,
+                    viewport={"width": 1280, "height": 900},
+                    service_workers="block",
+                )
             except PlaywrightError as exc:
                 _no_browser(f"Chromium at {CHROMIUM} does not start: {exc}")
             context.set_default_timeout(TIMEOUT_MS)
@@ -126,13 +140,23 @@ class Visit:
         self.requested: list[str] = []
         self.page.route("**/*", self._offline)
         self.page.on("request", lambda r: self.requested.append(r.url))
-        self.page.on("requestfailed", lambda r: self.problems.append(
-            f"request failed: {r.url} ({r.failure})"))
-        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
-            f"HTTP {r.status}: {r.url}"))
+        self.page.on(
+            "requestfailed",
+            lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"),
+        )
+        self.page.on(
+            "response",
+            lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"),
+        )
         self.page.on("pageerror", lambda e: self.problems.append(f"JavaScript error: {e}"))
-        self.page.on("console", lambda m: m.type == "error" and m.text not in BENIGN_CONSOLE_ERRORS
-                     and self.problems.append(f"console error: {m.text}"))
+        self.page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and m.text not in BENIGN_CONSOLE_ERRORS
+                and self.problems.append(f"console error: {m.text}")
+            ),
+        )
         self.page.goto(url, wait_until="networkidle")
         # MathJax typesets after the load event; wait for it (and its fonts).
         self.page.evaluate("""async () => {
@@ -198,6 +222,7 @@ def chapter(request, browser, site_url):
 
 # --- every page ----------------------------------------------------------------
 
+
 def test_site_has_pages_and_chapters():
     assert PAGES and CHAPTERS
     assert sum(PLAYERS.values()) > 0, "no animation player in the book"
@@ -220,6 +245,7 @@ def test_page_loads_offline_without_errors(visit, path):
 
 # --- chapters --------------------------------------------------------------------
 
+
 def test_chapter_screenshot(chapter):
     SHOTS.mkdir(parents=True, exist_ok=True)
     target = SHOTS / f"{chapter.name}.png"
@@ -238,14 +264,20 @@ def test_chapter_images_decode(chapter):
 
 
 def test_chapter_math_is_typeset_by_the_sites_mathjax(chapter):
-    mathjax = [u for u in chapter.requested if urlsplit(u).path.endswith("/_static/mathjax/tex-mml-chtml.js")]
+    mathjax = [
+        u
+        for u in chapter.requested
+        if urlsplit(u).path.endswith("/_static/mathjax/tex-mml-chtml.js")
+    ]
     assert mathjax, "MathJax was not loaded from the site"
     page = chapter.page
     assert page.evaluate("!!(window.MathJax && MathJax.version)"), "MathJax did not start"
     assert page.locator("mjx-container").count() > 0, "no typeset math"
     # Math left as TeX source, or TeX that MathJax could not parse.
     assert page.locator("mjx-merror").count() == 0, page.locator("mjx-merror").first.inner_text()
-    untypeset = page.locator("span.math:not(:has(mjx-container)), div.math:not(:has(mjx-container))")
+    untypeset = page.locator(
+        "span.math:not(:has(mjx-container)), div.math:not(:has(mjx-container))"
+    )
     assert untypeset.count() == 0, untypeset.first.inner_text()
 
 
@@ -261,7 +293,9 @@ def test_chapter_animation_players_step(chapter):
         assert before and before.startswith("data:image/"), f"player {i}: no first frame"
         player.get_by_role("button", name="Next frame").click()
         expect(img).not_to_have_attribute("src", before)
-        assert img.evaluate("i => i.complete && i.naturalWidth > 0"), f"player {i}: frame 2 does not decode"
+        assert img.evaluate("i => i.complete && i.naturalWidth > 0"), (
+            f"player {i}: frame 2 does not decode"
+        )
     assert not chapter.problems[seen:], "\n".join(chapter.problems[seen:])
 
 
@@ -285,10 +319,13 @@ def test_chapter_solutions_hidden_until_clicked(chapter):
 
 # --- search ---------------------------------------------------------------------
 
+
 def test_search_finds_silhouette(visit):
     v = visit("search.html?q=silhouette")
     results = v.page.locator("#search-results ul.search li")
     expect(results.first).to_be_visible()
     links = results.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
-    assert any(re.search(r"book/\d\d_\w+\.html", h or "") for h in links), f"no chapter found: {links}"
+    assert any(re.search(r"book/\d\d_\w+\.html", h or "") for h in links), (
+        f"no chapter found: {links}"
+    )
     assert not v.problems, "\n".join(v.problems)

@@ -329,7 +329,9 @@ def assert_kernel_neighbourhoods(X, eps):
         np.testing.assert_array_equal(found.of(i), nb)
     # a batch of points: the union of their neighbourhoods
     batch = np.arange(0, len(X), 3)
-    np.testing.assert_array_equal(found.of(batch), np.unique(np.concatenate([expected[i] for i in batch])))
+    np.testing.assert_array_equal(
+        found.of(batch), np.unique(np.concatenate([expected[i] for i in batch]))
+    )
 
 
 boundary_data = st.tuples(
@@ -383,7 +385,9 @@ def test_grid_kernel_on_iris(eps, grid_paths):
     assert_kernel_neighbourhoods(sk_datasets.load_iris().data, eps)
 
 
-@pytest.mark.parametrize(("scaled", "eps"), [(False, 30.0), (False, 70.0), (True, 2.0), (True, 3.0)])
+@pytest.mark.parametrize(
+    ("scaled", "eps"), [(False, 30.0), (False, 70.0), (True, 2.0), (True, 3.0)]
+)
 def test_grid_kernel_on_wine(scaled, eps):
     """13-D: the brute-force path (GEMM identity), raw and standardised."""
     X = sk_datasets.load_wine().data
@@ -412,7 +416,9 @@ def test_k_distance_kernel_on_iris_and_wine(loader, k, knn_paths):
     np.testing.assert_array_equal(k_distance(X, k), np.sort(distances[:, k - 1])[::-1])
 
 
-@pytest.mark.parametrize(("loader", "eps"), [("load_iris", 0.3), ("load_iris", 0.5), ("load_wine", 30.0)])
+@pytest.mark.parametrize(
+    ("loader", "eps"), [("load_iris", 0.3), ("load_iris", 0.5), ("load_wine", 30.0)]
+)
 def test_iris_and_wine_equal_sklearn(loader, eps):
     X = getattr(sk_datasets, loader)().data
     for min_samples in (3, 5, 10):
@@ -446,7 +452,9 @@ def teaching_waves(X, eps, min_samples):
             labels[new] = cluster
             frames.append(labels.copy()), active.append(grow)
             s = "s" * (len(new) > 1)
-            titles.append(f"cluster {cluster}, wave {step}: {len(new)} point{s} join{'s' * (not s)}")
+            titles.append(
+                f"cluster {cluster}, wave {step}: {len(new)} point{s} join{'s' * (not s)}"
+            )
             wave, step = new, step + 1
         cluster += 1
     labels[labels == -2] = -1
@@ -467,8 +475,9 @@ def assert_replay_consistent(labels, replay):
         assert np.all((before == -2) | (before == after))
         assert f == len(frames) - 1 or np.any(before != after)
         assert np.all(replay.core[replay.active[f]])  # only core points are expanded
-        np.testing.assert_array_equal(np.flatnonzero((before == -2) & (after != -2)),
-                                      np.flatnonzero(replay.joined_at == f))
+        np.testing.assert_array_equal(
+            np.flatnonzero((before == -2) & (after != -2)), np.flatnonzero(replay.joined_at == f)
+        )
     np.testing.assert_array_equal(replay.joined_at.shape, (n,))
 
 
@@ -517,8 +526,10 @@ def test_replay_properties(data):
     np.testing.assert_array_equal(labels, dbscan(X, eps, min_samples))
     assert_replay_consistent(labels, replay)
     assert replay.titles[-1] == f"done: {(labels == -1).sum()} noise points"
-    assert sum(t.endswith(tuple(f"opened at point {i}" for i in range(len(X))))
-               for t in replay.titles) == labels.max() + 1
+    assert (
+        sum(t.endswith(tuple(f"opened at point {i}" for i in range(len(X)))) for t in replay.titles)
+        == labels.max() + 1
+    )
 
 
 def test_replay_uses_the_same_neighbourhoods(monkeypatch):

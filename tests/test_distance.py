@@ -129,7 +129,9 @@ def test_distance_to_itself_is_zero_within_tolerance(XC):
     assert np.all(sq <= 1e-12 * scale * X.shape[1])
 
 
-@given(st.integers(1, 6).flatmap(lambda d: st.tuples(*[arrays(np.float64, d, elements=coords)] * 3)))
+@given(
+    st.integers(1, 6).flatmap(lambda d: st.tuples(*[arrays(np.float64, d, elements=coords)] * 3))
+)
 @settings(max_examples=100, deadline=None)
 def test_euclidean_is_a_metric(abc):
     a, b, c = abc
@@ -162,12 +164,15 @@ def test_chunked_result_is_identical_to_unchunked(XC, chunk):
     X, C = XC
     whole = pairwise_sq_dists(X, C, chunk_size=len(X))
     scale = 1.0 + np.abs(X).max() ** 2 + np.abs(C).max() ** 2
-    np.testing.assert_allclose(pairwise_sq_dists(X, C, chunk_size=chunk), whole,
-                               rtol=1e-13, atol=1e-13 * scale)
+    np.testing.assert_allclose(
+        pairwise_sq_dists(X, C, chunk_size=chunk), whole, rtol=1e-13, atol=1e-13 * scale
+    )
     labels_a, sq_a = nearest(X, C, chunk_size=chunk)
     labels_b, sq_b = nearest(X, C, chunk_size=len(X))
     ordered = np.sort(direct_sq_dists(X, C), axis=1)
-    clear = (ordered[:, 1] - ordered[:, 0] > 1e-9 * scale) if C.shape[0] > 1 else np.ones(len(X), bool)
+    clear = (
+        (ordered[:, 1] - ordered[:, 0] > 1e-9 * scale) if C.shape[0] > 1 else np.ones(len(X), bool)
+    )
     np.testing.assert_array_equal(labels_a[clear], labels_b[clear])
     np.testing.assert_array_equal(sq_a[clear], sq_b[clear])
 
@@ -245,16 +250,31 @@ def test_float32_input_is_computed_in_float64():
         ([1.0, 2.0], [[1.0]], ValueError, "X must be a 2-D array; got 1-D"),
         ([[1.0]], [1.0], ValueError, "C must be a 2-D array; got 1-D"),
         (np.zeros((2, 2, 2)), [[1.0, 2.0]], ValueError, "X must be a 2-D array; got 3-D"),
-        (np.empty((0, 2)), [[1.0, 2.0]], ValueError, r"X must have at least 1 row\(s\); got shape \(0, 2\)"),
+        (
+            np.empty((0, 2)),
+            [[1.0, 2.0]],
+            ValueError,
+            r"X must have at least 1 row\(s\); got shape \(0, 2\)",
+        ),
         ([[1.0, 2.0]], np.empty((0, 2)), ValueError, r"C must have at least 1 row"),
         (np.empty((3, 0)), np.empty((1, 0)), ValueError, "X must have at least 1 column"),
         ([[np.nan, 1.0]], [[1.0, 2.0]], ValueError, "X must be finite; it contains NaN"),
         ([[1.0, 1.0]], [[np.inf, 2.0]], ValueError, "C must be finite; it contains infinity"),
         ([["a", "b"]], [[1.0, 2.0]], TypeError, "X must contain real numbers"),
         ([[1 + 2j, 1.0]], [[1.0, 2.0]], TypeError, "X must contain real numbers"),
-        (np.array([[None, 1.0]], dtype=object), [[1.0, 2.0]], TypeError, "X must contain real numbers"),
+        (
+            np.array([[None, 1.0]], dtype=object),
+            [[1.0, 2.0]],
+            TypeError,
+            "X must contain real numbers",
+        ),
         ([[1.0, 2.0, 3.0]], [[1.0, 2.0]], ValueError, "same number of features"),
-        ([[1.0], [1.0, 2.0]], [[1.0]], ValueError, "X must be a 2-D array of numbers; could not convert"),
+        (
+            [[1.0], [1.0, 2.0]],
+            [[1.0]],
+            ValueError,
+            "X must be a 2-D array of numbers; could not convert",
+        ),
     ],
 )
 @pytest.mark.parametrize("func", [pairwise_sq_dists, nearest])
@@ -419,7 +439,9 @@ def test_screen_decides_almost_every_point(exact_search_calls):
     X = rng.normal(size=(50_000, 3)) + rng.integers(0, 4, size=(50_000, 1))
     C = rng.normal(size=(12, 3))
     labels = screened_labels(screen_points(X), C)
-    assert sum(len(blocks) for blocks in exact_search_calls) <= 0.05 * every_exact_block(len(X)).size
+    assert (
+        sum(len(blocks) for blocks in exact_search_calls) <= 0.05 * every_exact_block(len(X)).size
+    )
     np.testing.assert_array_equal(labels, exact_labels(X, C))
 
 
@@ -505,8 +527,12 @@ def test_exact_search_decides_tiny_points_on_the_scaled_data():
 
 @pytest.mark.filterwarnings("error")
 @given(
-    arrays(np.float64, st.tuples(st.integers(1, 40), st.just(2)), elements=st.floats(-1e-300, 1e-300)),
-    arrays(np.float64, st.tuples(st.integers(1, 5), st.just(2)), elements=st.floats(-1e-300, 1e-300)),
+    arrays(
+        np.float64, st.tuples(st.integers(1, 40), st.just(2)), elements=st.floats(-1e-300, 1e-300)
+    ),
+    arrays(
+        np.float64, st.tuples(st.integers(1, 5), st.just(2)), elements=st.floats(-1e-300, 1e-300)
+    ),
 )
 @example(  # a genuine near-tie in double precision, found by Hypothesis
     X=np.array([[9.47411155e-301, 0.0]]),

@@ -53,8 +53,18 @@ def two_blobs():
 
 
 def test_public_names_importable():
-    for name in ["assign", "update", "inertia", "lloyd", "kmeans", "KMeans", "KMeansResult",
-                 "IterationRecord", "kmeans_plusplus", "random_init"]:
+    for name in [
+        "assign",
+        "update",
+        "inertia",
+        "lloyd",
+        "kmeans",
+        "KMeans",
+        "KMeansResult",
+        "IterationRecord",
+        "kmeans_plusplus",
+        "random_init",
+    ]:
         assert name in kmlib.__all__
         assert hasattr(kmlib, name)
 
@@ -203,8 +213,15 @@ def test_drop_in_for_sklearn_estimator():
     for cls in (kmlib.KMeans, SkKMeans):
         model = cls(n_clusters=3, init=init, n_init=1, max_iter=300, tol=1e-4, random_state=0)
         labels = model.fit_predict(X)
-        fitted[cls] = (labels, model.predict(X[:7]), model.transform(X[:7]), model.score(X),
-                       model.cluster_centers_, model.inertia_, model.n_iter_)
+        fitted[cls] = (
+            labels,
+            model.predict(X[:7]),
+            model.transform(X[:7]),
+            model.score(X),
+            model.cluster_centers_,
+            model.inertia_,
+            model.n_iter_,
+        )
     ours, theirs = fitted[kmlib.KMeans], fitted[SkKMeans]
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-9)
@@ -226,7 +243,10 @@ def problems(draw, integer_grid=False):
         X = rng.integers(0, 4, size=(n, d)).astype(float)
     else:
         n_blobs = draw(st.integers(1, 4))
-        X = rng.normal(size=(n, d)) + rng.normal(scale=5, size=(n_blobs, d))[rng.integers(n_blobs, size=n)]
+        X = (
+            rng.normal(size=(n, d))
+            + rng.normal(scale=5, size=(n_blobs, d))[rng.integers(n_blobs, size=n)]
+        )
     k = draw(st.integers(1, min(n, 6)))
     init = X[rng.choice(n, k, replace=False)]
     return X, init
@@ -345,7 +365,9 @@ def test_kmeans_on_iris_is_good():
 
 def test_all_points_identical():
     X = np.full((6, 2), 3.0)
-    with pytest.warns(ConvergenceWarning, match=r"distinct clusters \(1\) found smaller than n_clusters \(3\)"):
+    with pytest.warns(
+        ConvergenceWarning, match=r"distinct clusters \(1\) found smaller than n_clusters \(3\)"
+    ):
         result = kmlib.kmeans(X, 3, random_state=0)
     assert np.isfinite(result.centers).all()
     np.testing.assert_array_equal(result.centers, np.full((3, 2), 3.0))
@@ -423,7 +445,9 @@ def test_k_not_positive(k):
 
 
 def test_k_larger_than_n():
-    with pytest.raises(ValueError, match="k must be <= the number of samples; got k=11 with n_samples=10"):
+    with pytest.raises(
+        ValueError, match="k must be <= the number of samples; got k=11 with n_samples=10"
+    ):
         kmlib.kmeans(X_SMALL, 11)
     with pytest.raises(ValueError, match="n_clusters must be <= the number of samples"):
         kmlib.KMeans().fit(X_SMALL[:5])  # default n_clusters=8 > 5
@@ -440,7 +464,11 @@ def test_k_not_integer(k):
 @pytest.mark.parametrize(
     ("init", "error", "match"),
     [
-        (np.zeros((3, 2)), ValueError, r"init must have shape \(k, d\) = \(2, 2\); got shape \(3, 2\)"),
+        (
+            np.zeros((3, 2)),
+            ValueError,
+            r"init must have shape \(k, d\) = \(2, 2\); got shape \(3, 2\)",
+        ),
         (np.zeros((2, 3)), ValueError, r"init must have shape \(k, d\)"),
         (np.zeros(4), ValueError, "init must be a 2-D array"),
         ([[0.0, np.nan], [1.0, 1.0]], ValueError, "init must be finite; it contains NaN"),
@@ -477,8 +505,14 @@ def test_max_iter_below_one(max_iter):
         kmlib.lloyd(X_SMALL, X_SMALL[:2], max_iter=10.0)
 
 
-@pytest.mark.parametrize(("tol", "match"), [(-1e-4, "tol must be >= 0"), (float("nan"), "tol must be finite"),
-                                            (float("inf"), "tol must be finite")])
+@pytest.mark.parametrize(
+    ("tol", "match"),
+    [
+        (-1e-4, "tol must be >= 0"),
+        (float("nan"), "tol must be finite"),
+        (float("inf"), "tol must be finite"),
+    ],
+)
 def test_bad_tol(tol, match):
     with pytest.raises(ValueError, match=match):
         kmlib.kmeans(X_SMALL, 2, tol=tol)
@@ -488,7 +522,9 @@ def test_bad_tol(tol, match):
         kmlib.lloyd(X_SMALL, X_SMALL[:2], tol="0.1")
 
 
-@pytest.mark.parametrize(("n_init", "error"), [(0, ValueError), ("many", ValueError), (2.0, TypeError)])
+@pytest.mark.parametrize(
+    ("n_init", "error"), [(0, ValueError), ("many", ValueError), (2.0, TypeError)]
+)
 def test_bad_n_init(n_init, error):
     with pytest.raises(error, match="n_init"):
         kmlib.kmeans(X_SMALL, 2, n_init=n_init)
@@ -546,8 +582,14 @@ def test_update_k_larger_than_n():
 
 def test_get_and_set_params():
     model = kmlib.KMeans(3, random_state=0)
-    assert model.get_params() == {"n_clusters": 3, "init": "k-means++", "n_init": "auto",
-                                  "max_iter": 300, "tol": 1e-4, "random_state": 0}
+    assert model.get_params() == {
+        "n_clusters": 3,
+        "init": "k-means++",
+        "n_init": "auto",
+        "max_iter": 300,
+        "tol": 1e-4,
+        "random_state": 0,
+    }
     assert model.set_params(n_clusters=2) is model and model.n_clusters == 2
     with pytest.raises(ValueError, match="Invalid parameter 'k'"):
         model.set_params(k=2)
@@ -566,7 +608,9 @@ def test_estimator_attributes_after_fit():
     assert model.score(X) == pytest.approx(-model.inertia_)
     D = model.transform(X)
     assert D.shape == (150, 3)
-    np.testing.assert_allclose(D.min(axis=1) ** 2, ((X - model.cluster_centers_[model.labels_]) ** 2).sum(1))
+    np.testing.assert_allclose(
+        D.min(axis=1) ** 2, ((X - model.cluster_centers_[model.labels_]) ** 2).sum(1)
+    )
     np.testing.assert_allclose(model.fit_transform(X), D)
 
 
@@ -599,7 +643,8 @@ def test_integer_weights_are_repeated_rows(seed):
     np.testing.assert_allclose(
         kmlib.update(X, labels, 4, sample_weight=w),
         kmlib.update(repeated, np.repeat(labels, w), 4),
-        rtol=0, atol=1e-12,
+        rtol=0,
+        atol=1e-12,
     )
     np.testing.assert_allclose(
         kmlib.inertia(X, init, labels, sample_weight=w, per_cluster=True),
@@ -749,7 +794,9 @@ def test_screened_and_exact_assignment_give_the_same_runs_on_real_data(name, k):
 @given(
     st.integers(1, 4).flatmap(
         lambda d: st.tuples(
-            st.lists(st.lists(st.integers(-20, 20), min_size=d, max_size=d), min_size=3, max_size=200),
+            st.lists(
+                st.lists(st.integers(-20, 20), min_size=d, max_size=d), min_size=3, max_size=200
+            ),
             st.integers(1, 6),
             st.sampled_from([1.0, 0.37, 2.0**-600, 1e150]),
         )

@@ -166,8 +166,13 @@ def test_adjusted_rand_like_sklearn(pair):
 
 @pytest.mark.parametrize(
     ("true", "pred"),
-    [([0], [0]), ([0, 0, 0], [1, 1, 1]), ([0, 1, 2], [0, 1, 2]), ([0, 1, 2], [0, 0, 0]),
-     ([0, 0, 1, 1], [1, 1, 0, 0])],
+    [
+        ([0], [0]),
+        ([0, 0, 0], [1, 1, 1]),
+        ([0, 1, 2], [0, 1, 2]),
+        ([0, 1, 2], [0, 0, 0]),
+        ([0, 0, 1, 1], [1, 1, 0, 0]),
+    ],
 )
 def test_adjusted_rand_edge_cases(true, pred):
     assert kmlib.adjusted_rand_score(true, pred) == sk_metrics.adjusted_rand_score(true, pred)
@@ -189,8 +194,12 @@ def test_adjusted_rand_large_n_no_overflow():
 
 @pytest.mark.parametrize(
     "func",
-    [kmlib.contingency_matrix, kmlib.match_labels, kmlib.classification_scores,
-     kmlib.adjusted_rand_score],
+    [
+        kmlib.contingency_matrix,
+        kmlib.match_labels,
+        kmlib.classification_scores,
+        kmlib.adjusted_rand_score,
+    ],
 )
 def test_bad_labels(func):
     with pytest.raises(ValueError, match="same length; got 3 and 2"):

@@ -31,7 +31,7 @@ def toc_files() -> set[str]:
         line = line.strip()
         for key in ("root:", "- file:", "file:"):
             if line.startswith(key):
-                files.add(line[len(key):].strip())
+                files.add(line[len(key) :].strip())
                 break
     return files
 

@@ -18,8 +18,9 @@ from matplotlib.patches import Circle  # noqa: E402
 
 from kmlib import plot  # noqa: E402
 
-X = np.array([[0.0, 0.0], [0.3, 0.0], [0.0, 0.3], [0.6, 0.0], [5.0, 5.0], [5.2, 5.0], [5.0, 5.2],
-              [9.0, 0.0]])
+X = np.array(
+    [[0.0, 0.0], [0.3, 0.0], [0.0, 0.3], [0.6, 0.0], [5.0, 5.0], [5.2, 5.0], [5.0, 5.2], [9.0, 0.0]]
+)
 LABELS = np.array([0, 0, 0, 0, 1, 1, 1, -1])
 CORE = np.array([True, True, True, False, True, True, True, False])
 
@@ -92,8 +93,15 @@ def test_eps_circles(ax):
 def test_dbscan_animation_html_and_closed():
     before = plt.get_fignums()
     frames = [np.full(len(X), -2), np.where(np.arange(len(X)) < 3, 0, -2), LABELS]
-    html = plot.dbscan_animation(X, frames, CORE, eps=0.5, active=[[], [0], [4]],
-                                 titles=["a", "b", "c"], alt="Growing clusters.")
+    html = plot.dbscan_animation(
+        X,
+        frames,
+        CORE,
+        eps=0.5,
+        active=[[], [0], [4]],
+        titles=["a", "b", "c"],
+        alt="Growing clusters.",
+    )
     assert html.count("data:image/png;base64") == 3
     assert 'alt="Growing clusters."' in html and "font-awesome" not in html
     assert plt.get_fignums() == before

@@ -190,7 +190,9 @@ def sample_palettes(pixels, seed=0, ks=(1, 7, 64, 256)):
     """Palettes to map a photograph to: its pixels, duplicated rows, extremes, a k-means palette."""
     rng = np.random.default_rng(seed)
     drawn = {k: pixels[rng.choice(len(pixels), size=k, replace=False)] for k in ks}
-    duplicated = np.concatenate([drawn[7], drawn[7][::-1], drawn[7][:3]])  # every colour twice or more
+    duplicated = np.concatenate(
+        [drawn[7], drawn[7][::-1], drawn[7][:3]]
+    )  # every colour twice or more
     corners = np.array([[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 0, 0]], dtype=np.uint8)
     fitted = quantize(pixels.reshape(-1, 1, 3), 16, sample_size=2000, random_state=seed)[1]
     return [*drawn.values(), duplicated, corners, fitted]

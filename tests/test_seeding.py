@@ -723,7 +723,9 @@ def test_random_init_with_equal_weights_draws_what_no_weights_draw():
     X = np.random.default_rng(4).normal(size=(300, 2))
     plain = kmlib.random_init(X, 5, random_state=11)
     for w in (np.ones(300), np.full(300, 0.25)):
-        np.testing.assert_array_equal(kmlib.random_init(X, 5, random_state=11, sample_weight=w), plain)
+        np.testing.assert_array_equal(
+            kmlib.random_init(X, 5, random_state=11, sample_weight=w), plain
+        )
     # and so kmeans gives the same clustering with either seeding
     for init in ("random", "k-means++"):
         a = kmlib.kmeans(X, 5, init=init, random_state=3)

@@ -19,9 +19,26 @@ require_site()
 PAGES = pages()
 CHAPTERS = chapters()
 # (tag, attribute) pairs whose URL the browser fetches when the page loads.
-LOADED = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
-          ("video", "src"), ("audio", "src"), ("embed", "src"), ("link", "href")}
-LINK_RELS_LOADED = {"stylesheet", "preload", "icon", "shortcut", "modulepreload", "prefetch", "preconnect", "dns-prefetch"}
+LOADED = {
+    ("script", "src"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("link", "href"),
+}
+LINK_RELS_LOADED = {
+    "stylesheet",
+    "preload",
+    "icon",
+    "shortcut",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+}
 
 
 class ResourceParser(HTMLParser):
@@ -79,7 +96,9 @@ def test_every_local_resource_exists(page):
 def test_mathjax_is_served_from_the_site():
     entry = SITE / "_static" / "mathjax" / "tex-mml-chtml.js"
     assert entry.is_file()
-    assert list((SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert list(
+        (SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")
+    )
     pages_with_math = [p for p in CHAPTERS if "tex-mml-chtml.js" in p.read_text(encoding="utf-8")]
     assert pages_with_math, "no chapter loads MathJax"
     for page in pages_with_math:
@@ -97,8 +116,11 @@ def test_chapter_has_launch_and_download_buttons(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)
 def test_chapter_solutions_are_hidden_in_dropdowns(chapter):
-    solutions = [attrs for tag, attrs in parse(chapter).tags
-                 if "solution" in (attrs.get("class") or "").split()]
+    solutions = [
+        attrs
+        for tag, attrs in parse(chapter).tags
+        if "solution" in (attrs.get("class") or "").split()
+    ]
     assert solutions, f"{chapter.name} has no exercise solution"
     assert all("dropdown" in (a.get("class") or "").split() for a in solutions), (
         f"{chapter.name}: a solution is not hidden in a dropdown"
@@ -117,4 +139,6 @@ def test_chapter_figures_have_alt_text(chapter):
 def test_no_dollar_sign_left_around_math(page):
     """A `$$` block that does not start its own paragraph renders as `$` + inline math + `$`."""
     html = page.read_text(encoding="utf-8")
-    assert '$<span class="math' not in html, f"{page.name}: a $$ block is glued to the text before it"
+    assert '$<span class="math' not in html, (
+        f"{page.name}: a $$ block is glued to the text before it"
+    )

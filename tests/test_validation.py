@@ -58,7 +58,9 @@ def test_check_n_clusters_rejects_k_below_one(k):
 
 
 def test_check_n_clusters_rejects_k_above_n():
-    with pytest.raises(ValueError, match="k must be <= the number of samples; got k=11 with n_samples=10"):
+    with pytest.raises(
+        ValueError, match="k must be <= the number of samples; got k=11 with n_samples=10"
+    ):
         check_n_clusters(11, 10)
     assert check_n_clusters(10, 10) == 10
 
@@ -102,7 +104,9 @@ def test_random_state_none_gives_a_generator():
 
 @pytest.mark.parametrize("value", [1.5, "0", True, np.random.RandomState(0), object()])
 def test_random_state_rejects_other_types(value):
-    with pytest.raises(TypeError, match="random_state must be None, a non-negative int or a numpy.random.Generator"):
+    with pytest.raises(
+        TypeError, match="random_state must be None, a non-negative int or a numpy.random.Generator"
+    ):
         check_random_state(value)
 
 

@@ -32,7 +32,9 @@ def main(source: str = "_config.yml", target: str = "_build/_config_student.yml"
     }
     config["title"] = f"{config['title']} (student edition)"
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    Path(target).write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    Path(target).write_text(
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     print(f"wrote {target}")
     return 0
 

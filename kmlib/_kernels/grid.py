@@ -64,7 +64,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._blocks import block_rows, partial_sq_dists, row_blocks, sq_dists, sq_norms
+from .._blocks import (
+    block_rows,
+    partial_sq_dists,
+    row_blocks,
+    sq_dists,
+    sq_norms,
+)
 
 __all__ = ["Neighbourhoods", "grid_neighbourhoods", "kth_neighbour_distances"]
 
@@ -95,7 +101,9 @@ class Neighbourhoods:
         :math:`|N(i)|`, the point itself included.
     """
 
-    def __init__(self, order: np.ndarray, indptr: np.ndarray, indices: np.ndarray):
+    def __init__(
+        self, order: np.ndarray, indptr: np.ndarray, indices: np.ndarray
+    ):
         n = order.size
         self.order, self.indptr, self.indices = order, indptr, indices
         self.row_of = np.empty(n, dtype=np.int64)
@@ -113,12 +121,18 @@ class Neighbourhoods:
         """
         rows = self.row_of[np.atleast_1d(points)]
         if rows.size == 1:  # one neighbourhood: no duplicates to remove
-            return np.sort(self.indices[self.indptr[rows[0]] : self.indptr[rows[0] + 1]])
+            return np.sort(
+                self.indices[self.indptr[rows[0]] : self.indptr[rows[0] + 1]]
+            )
         starts = self.indptr[rows]
-        reached = self.indices[_expand_ranges(starts, self.indptr[rows + 1] - starts)]
+        reached = self.indices[
+            _expand_ranges(starts, self.indptr[rows + 1] - starts)
+        ]
         if reached.size * 8 < self.sizes.size:
             return np.unique(reached)
-        union = np.zeros(self.sizes.size, dtype=bool)  # many: a mask beats a sort
+        union = np.zeros(
+            self.sizes.size, dtype=bool
+        )  # many: a mask beats a sort
         union[reached] = True
         return np.flatnonzero(union)
 
@@ -188,7 +202,9 @@ def _grid_keys(X: np.ndarray, eps: float):
     low = X.min(axis=0)
     with np.errstate(over="ignore"):
         span = (X.max(axis=0) - low) / eps
-    sizes = np.floor(span) + 3  # also enough for the wider side (division is monotone)
+    sizes = (
+        np.floor(span) + 3
+    )  # also enough for the wider side (division is monotone)
     if not np.all(np.isfinite(sizes)) or np.prod(sizes) > 2.0**62:
         return None
     side = eps * (1.0 + 2.0**-50 * (span.max() + X.shape[1] + 8))
@@ -257,11 +273,15 @@ def _grid_neighbours(X: np.ndarray, eps: float):
     n, d = X.shape
     cell_stop = cell_start + cell_count
     runs = run_len.shape[1]
-    cell_candidates = run_len.sum(axis=1)  # candidates of each point of the cell
+    cell_candidates = run_len.sum(
+        axis=1
+    )  # candidates of each point of the cell
     cell_of_point = np.repeat(np.arange(cell_start.size), cell_count)
     per_point = cell_candidates[cell_of_point]
     cumulative = np.cumsum(per_point)
-    heavy = np.flatnonzero(cell_count * cell_candidates >= HEAVY_CELL_CANDIDATES)
+    heavy = np.flatnonzero(
+        cell_count * cell_candidates >= HEAVY_CELL_CANDIDATES
+    )
 
     eps2 = eps * eps
     index_dtype = np.int32 if n < 2**31 else np.int64
@@ -272,7 +292,11 @@ def _grid_neighbours(X: np.ndarray, eps: float):
         """Sorted points ``start:stop`` (whole cells), as flat candidate pairs."""
         while start < stop:
             before = cumulative[start - 1] if start else 0
-            end = int(np.searchsorted(cumulative, before + CANDIDATES_PER_CHUNK, side="right"))
+            end = int(
+                np.searchsorted(
+                    cumulative, before + CANDIDATES_PER_CHUNK, side="right"
+                )
+            )
             end = min(max(end, start + 1), stop)
             rows = np.arange(start, end)
             cells = cell_of_point[rows]
@@ -288,7 +312,9 @@ def _grid_neighbours(X: np.ndarray, eps: float):
             keep = sq <= eps2
             del sq, diff
             # src is non-decreasing, so the kept pairs come grouped by row.
-            counts[start:end] = np.bincount(src[keep] - start, minlength=end - start)
+            counts[start:end] = np.bincount(
+                src[keep] - start, minlength=end - start
+            )
             pieces.append(order[dst[keep]].astype(index_dtype))
             start = end
 
@@ -302,13 +328,17 @@ def _grid_neighbours(X: np.ndarray, eps: float):
             diff = columns[0][start:end, None] - Xc[0][None, :]
             sq = diff * diff
             for k in range(1, d):
-                np.subtract(columns[k][start:end, None], Xc[k][None, :], out=diff)
+                np.subtract(
+                    columns[k][start:end, None], Xc[k][None, :], out=diff
+                )
                 diff *= diff
                 sq += diff
             keep = sq <= eps2
             del sq, diff
             counts[start:end] = keep.sum(axis=1)
-            pieces.append(order[candidates[np.nonzero(keep)[1]]].astype(index_dtype))
+            pieces.append(
+                order[candidates[np.nonzero(keep)[1]]].astype(index_dtype)
+            )
 
     done = 0  # sorted points before this are finished
     for c in heavy:
@@ -318,7 +348,9 @@ def _grid_neighbours(X: np.ndarray, eps: float):
     light_rows(done, n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    indices = np.concatenate(pieces) if pieces else np.empty(0, dtype=index_dtype)
+    indices = (
+        np.concatenate(pieces) if pieces else np.empty(0, dtype=index_dtype)
+    )
     return order, indptr, indices
 
 
@@ -330,16 +362,16 @@ def _grid_neighbours(X: np.ndarray, eps: float):
 def _rounding_slack(norms: np.ndarray, d: int) -> np.ndarray:
     r"""Per row ``i``, a bound on ``|G_ij - E_ij|`` for every ``j``.
 
-    ``G`` is the squared distance by the GEMM identity on the centred data
-    (whose squared norms are ``norms``), ``E`` the sum of squared coordinate
-    differences of the data themselves. Rounding analysis (the dot product,
-    the norms, the two additions, the centring and ``E`` itself) gives about
-    :math:`(4d + 14)\,u\,(\lVert x_i
-Vert^2 + \lVert x_j
-Vert^2)` with
-    :math:`u = 2^{-53}`; this is twice that, with the largest norm for
-    :math:`\lVert x_j
-Vert^2`.
+        ``G`` is the squared distance by the GEMM identity on the centred data
+        (whose squared norms are ``norms``), ``E`` the sum of squared coordinate
+        differences of the data themselves. Rounding analysis (the dot product,
+        the norms, the two additions, the centring and ``E`` itself) gives about
+        :math:`(4d + 14)\,u\,(\lVert x_i
+    Vert^2 + \lVert x_j
+    Vert^2)` with
+        :math:`u = 2^{-53}`; this is twice that, with the largest norm for
+        :math:`\lVert x_j
+    Vert^2`.
     """
     return (8 * d + 32) * 2.0**-53 * (norms + norms.max())
 
@@ -361,7 +393,9 @@ def _brute_neighbours(X: np.ndarray, eps: float):
     for block in row_blocks(n, block_rows(n, n)):
         sq = sq_dists(centred[block], centred, norms)
         local = np.arange(sq.shape[0])
-        sq[local, block.start + local] = 0.0  # a point is always its own neighbour
+        sq[local, block.start + local] = (
+            0.0  # a point is always its own neighbour
+        )
         rows, cols = np.nonzero(sq <= eps2 + slack[block, None])
         close = sq[rows, cols] > eps2 - slack[block][rows]  # too close to call
         del sq
@@ -403,7 +437,9 @@ def _k_distance_rows(X: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
     for block in row_blocks(rows.size, block_rows(rows.size, n)):
         chunk = rows[block]
         ranks = partial_sq_dists(centred[chunk], centred, norms)
-        ranks[np.arange(chunk.size), chunk] = np.inf  # the point itself is not a neighbour
+        ranks[np.arange(chunk.size), chunk] = (
+            np.inf
+        )  # the point itself is not a neighbour
         kth = np.partition(ranks, k - 1, axis=1)[:, k - 1]
         near_row, near = np.nonzero(ranks <= (kth + slack[chunk])[:, None])
         del ranks
@@ -450,7 +486,9 @@ def _k_distance_grid(X: np.ndarray, k: int):
             diff = columns[0][start:end, None] - Xc[0][None, :]
             sq = diff * diff
             for j in range(1, d):
-                np.subtract(columns[j][start:end, None], Xc[j][None, :], out=diff)
+                np.subtract(
+                    columns[j][start:end, None], Xc[j][None, :], out=diff
+                )
                 diff *= diff
                 sq += diff
             # the point itself is not a neighbour

@@ -97,7 +97,9 @@ def map_to_palette(pixels: np.ndarray, palette: np.ndarray) -> np.ndarray:
     return _map_in_double_precision(pixels, palette)
 
 
-def _map_exactly_in_single_precision(pixels: np.ndarray, palette: np.ndarray) -> np.ndarray:
+def _map_exactly_in_single_precision(
+    pixels: np.ndarray, palette: np.ndarray
+) -> np.ndarray:
     """8-bit pixels and palette: one float32 product ``[x, 1] @ [-2 C.T; ||c||^2]`` a block."""
     n, k = pixels.shape[0], palette.shape[0]
     rows = min(n, block_rows(n, k, chunk_size=PALETTE_ROWS))
@@ -115,7 +117,9 @@ def _map_exactly_in_single_precision(pixels: np.ndarray, palette: np.ndarray) ->
     return labels
 
 
-def _map_in_double_precision(pixels: np.ndarray, palette: np.ndarray) -> np.ndarray:
+def _map_in_double_precision(
+    pixels: np.ndarray, palette: np.ndarray
+) -> np.ndarray:
     """Float pixels or palette: :func:`kmlib.nearest`'s float64 arithmetic, by blocks."""
     n, k = pixels.shape[0], palette.shape[0]
     rows = block_rows(n, k, chunk_size=PALETTE_ROWS)
@@ -124,5 +128,7 @@ def _map_in_double_precision(pixels: np.ndarray, palette: np.ndarray) -> np.ndar
     labels = np.empty(n, dtype=np.intp)
     for rows_slice in row_blocks(n, rows):
         block = np.asarray(pixels[rows_slice], dtype=np.float64)
-        labels[rows_slice] = np.argmin(partial_sq_dists(block, colours, colour_sq_norms), axis=1)
+        labels[rows_slice] = np.argmin(
+            partial_sq_dists(block, colours, colour_sq_norms), axis=1
+        )
     return labels

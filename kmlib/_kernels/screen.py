@@ -59,9 +59,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._blocks import WORKING_MEMORY_BYTES, partial_sq_dists, power_of_two_exponent, sq_norms
+from .._blocks import (
+    WORKING_MEMORY_BYTES,
+    partial_sq_dists,
+    power_of_two_exponent,
+    sq_norms,
+)
 
-__all__ = ["EXACT_BLOCK", "SCREEN_BLOCK", "ScreenPoints", "prepare", "exact_labels", "screened_labels"]
+__all__ = [
+    "EXACT_BLOCK",
+    "SCREEN_BLOCK",
+    "ScreenPoints",
+    "prepare",
+    "exact_labels",
+    "screened_labels",
+]
 
 #: Rows per block of the exact search: scikit-learn's ``CHUNK_SIZE``.
 EXACT_BLOCK = 256
@@ -106,27 +118,40 @@ class ScreenPoints:
 def prepare(X: np.ndarray, screen: bool = True) -> ScreenPoints:
     """Prepare validated float64 points ``(n, d)`` for :func:`screened_labels` (or :func:`exact_labels`)."""
     n, d = X.shape
-    exponent = power_of_two_exponent(max(float(X.max(initial=0.0)), -float(X.min(initial=0.0))))
+    exponent = power_of_two_exponent(
+        max(float(X.max(initial=0.0)), -float(X.min(initial=0.0)))
+    )
     rows = X if exponent == 0 else np.ldexp(X, exponent)
     if not screen:
         return ScreenPoints(rows, None, None, exponent)
     columns = np.ones((d + 1, n), dtype=np.float32)
     columns[:-1] = rows.T  # rounded to single precision
     norms = np.einsum("ij,ij->j", columns[:-1], columns[:-1], dtype=np.float64)
-    block_norms = np.sqrt(np.maximum.reduceat(norms, np.arange(0, n, SCREEN_BLOCK)))
+    block_norms = np.sqrt(
+        np.maximum.reduceat(norms, np.arange(0, n, SCREEN_BLOCK))
+    )
     return ScreenPoints(rows, columns, block_norms, exponent)
 
 
-def _scaled(points: ScreenPoints, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _scaled(
+    points: ScreenPoints, C: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Rows and centres on one power-of-two scale at which nothing overflows."""
     largest = float(np.abs(C).max(initial=0.0))
-    if largest == 0.0 or np.frexp(largest)[1] + points.exponent <= np.frexp(_FAR)[1]:
+    if (
+        largest == 0.0
+        or np.frexp(largest)[1] + points.exponent <= np.frexp(_FAR)[1]
+    ):
         return points.rows, np.ldexp(C, points.exponent)
     exponent = power_of_two_exponent(largest)  # a centre far outside the data
-    return np.ldexp(points.rows, exponent - points.exponent), np.ldexp(C, exponent)
+    return np.ldexp(points.rows, exponent - points.exponent), np.ldexp(
+        C, exponent
+    )
 
 
-def _exact_blocks(X: np.ndarray, C: np.ndarray, labels: np.ndarray, blocks: np.ndarray) -> None:
+def _exact_blocks(
+    X: np.ndarray, C: np.ndarray, labels: np.ndarray, blocks: np.ndarray
+) -> None:
     """Write the exact labels of the given sorted ``EXACT_BLOCK``-row blocks into ``labels``."""
     n, d = X.shape
     k = C.shape[0]
@@ -135,13 +160,23 @@ def _exact_blocks(X: np.ndarray, C: np.ndarray, labels: np.ndarray, blocks: np.n
     n_whole = n // rows
     whole = blocks[blocks < n_whole]
     per_call = max(1, WORKING_MEMORY_BYTES // (8 * rows * k))
-    runs = np.split(whole, np.flatnonzero(np.diff(whole) != 1) + 1) if whole.size else []
+    runs = (
+        np.split(whole, np.flatnonzero(np.diff(whole) != 1) + 1)
+        if whole.size
+        else []
+    )
     for run in runs:  # consecutive blocks are a view of X: nothing is copied
         for first in range(run[0], run[-1] + 1, per_call):
-            index = np.s_[first * rows : min(first + per_call, run[-1] + 1) * rows]
-            stack = partial_sq_dists(X[index].reshape(-1, rows, d), C, c_sq_norms)
+            index = np.s_[
+                first * rows : min(first + per_call, run[-1] + 1) * rows
+            ]
+            stack = partial_sq_dists(
+                X[index].reshape(-1, rows, d), C, c_sq_norms
+            )
             labels[index] = stack.reshape(-1, k).argmin(axis=1)
-    if n_whole * rows < n and blocks.size and blocks[-1] == n_whole:  # the short last block
+    if (
+        n_whole * rows < n and blocks.size and blocks[-1] == n_whole
+    ):  # the short last block
         block = partial_sq_dists(X[n_whole * rows :], C, c_sq_norms)
         labels[n_whole * rows :] = block.argmin(axis=1)
 
@@ -177,14 +212,18 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     rows, centers = _scaled(points, C)
     labels = np.empty(n, dtype=np.intp)
     if rows is not points.rows or not np.abs(centers).max() < 2.0**40:
-        _exact_blocks(rows, centers, labels, _every_block(n))  # single precision could overflow
+        _exact_blocks(
+            rows, centers, labels, _every_block(n)
+        )  # single precision could overflow
         return labels
     c_sq_norms = sq_norms(centers)
     # D = A @ [x; 1]: the row of centre j is (-2 c_j, ||c_j||^2)
     A = np.hstack([-2.0 * centers, c_sq_norms[:, None]]).astype(np.float32)
     c_max_sq = c_sq_norms.max()
     S = 2 * np.sqrt(c_max_sq) * points.block_norms + c_max_sq
-    slack = (2 * (d + 6) * _U32 * S + (d + 3) * _TINY32).astype(np.float32)  # + underflow
+    slack = (2 * (d + 6) * _U32 * S + (d + 3) * _TINY32).astype(
+        np.float32
+    )  # + underflow
     weights = np.arange(k, 0, -1, dtype=np.min_scalar_type(k))[:, None]  # k - j
     undecided = []
     for block, start in enumerate(range(0, n, SCREEN_BLOCK)):
@@ -192,10 +231,14 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
         D = A @ points.columns[:, start:stop]  # (k, m): the only O(n k d) work
         threshold = D.min(axis=0)
         threshold += slack[block]
-        near = D <= threshold  # the minimum itself, and centres within the slack of it
+        near = (
+            D <= threshold
+        )  # the minimum itself, and centres within the slack of it
         np.subtract(k, (near * weights).max(axis=0), out=labels[start:stop])
         if np.count_nonzero(near) > stop - start:  # some point has two or more
-            counts = near.sum(axis=0, dtype=weights.dtype)  # small integers: a fast sum
+            counts = near.sum(
+                axis=0, dtype=weights.dtype
+            )  # small integers: a fast sum
             undecided.append(start + np.flatnonzero(counts > 1))
             if start == 0 and _share_of_blocks(undecided[0], stop) > 0.5:
                 # Close calls everywhere (many features, clusters that overlap

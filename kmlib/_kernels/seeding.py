@@ -96,7 +96,9 @@ DENSE_WORK = 2**18
 class Points(NamedTuple):
     """The data as the steps below read them (made once per seeding)."""
 
-    augmented: np.ndarray  #: (d + 2, n): X's columns, ones, the screen's threshold
+    augmented: (
+        np.ndarray
+    )  #: (d + 2, n): X's columns, ones, the screen's threshold
     columns: np.ndarray  #: (d, n): view of the first d rows, feature by feature
     sq_norms: np.ndarray  #: (n,): |x_i|^2, for the error bounds
     scaled_sq_norms: np.ndarray  #: (n,): (1 - kappa) |x_i|^2, for the screen
@@ -131,7 +133,9 @@ def prepare_points(X: np.ndarray) -> Points:
     """``X`` (n, d) by columns, with a row of ones and squared norms: one copy of the data."""
     n, d = X.shape
     augmented = np.empty((d + 2, n))
-    sq_norms = np.empty(n)  # any rounding: they only feed the screen and its bounds
+    sq_norms = np.empty(
+        n
+    )  # any rounding: they only feed the screen and its bounds
     for block in row_blocks(n, TRANSPOSE_ROWS):  # in cache-sized blocks: faster
         augmented[:d, block] = X[block].T
         sq_norms[block] = np.einsum("ij,ij->i", X[block], X[block])
@@ -222,7 +226,9 @@ def screen(points: Points, C, closest, weights):
         gap = gap_buffer[: m * size].reshape(m, size)
         # minus the threshold, (1 - kappa)|x|^2 - D^2, as the last row
         minus_threshold = points.augmented[d + 1, block]
-        np.subtract(points.scaled_sq_norms[block], closest[block], out=minus_threshold)
+        np.subtract(
+            points.scaled_sq_norms[block], closest[block], out=minus_threshold
+        )
         np.matmul(coefficients, points.augmented[:, block], out=gap)  # the GEMM
         np.greater(gap, eta, out=far[:, block])  # NaN: not proven far
         if m > 1:
@@ -260,8 +266,12 @@ def error_bounds(points: Points, C, savings, potential, weights) -> np.ndarray:
     wx, total_weight = weight_sums(points, weights)
     margins = wx + total_weight * np.einsum("ij,ij->i", C, C)
     log_n = math.log2(max(n, 2))
-    rounding = (n + log_n + d + 12) * potential + (n + log_n + 5) * np.abs(savings)
-    return SAFETY * (2 * kappa * margins + 2 * eta * total_weight + UNIT_ROUNDOFF * rounding)
+    rounding = (n + log_n + d + 12) * potential + (n + log_n + 5) * np.abs(
+        savings
+    )
+    return SAFETY * (
+        2 * kappa * margins + 2 * eta * total_weight + UNIT_ROUNDOFF * rounding
+    )
 
 
 def exact_trial(points: Points, c, closest, far_row, weights):
@@ -346,13 +356,20 @@ def best_candidate(points: Points, candidates, closest, weights):
     if len(C) > 1:
         estimate = potential + savings
         bound = error_bounds(points, C, savings, potential, weights)
-        contenders = np.flatnonzero(estimate - bound <= np.min(estimate + bound))
+        contenders = np.flatnonzero(
+            estimate - bound <= np.min(estimate + bound)
+        )
         if not (np.isfinite(estimate).all() and np.isfinite(bound).all()):
             contenders = np.arange(len(C))
         winner = contenders[0]
         if len(contenders) > 1:  # not decided by the bounds: exactly, in order
-            trials = [exact_trial(points, C[j], closest, far[j], weights) for j in contenders]
-            best = min(range(len(trials)), key=lambda j: trials[j][0])  # first on ties
+            trials = [
+                exact_trial(points, C[j], closest, far[j], weights)
+                for j in contenders
+            ]
+            best = min(
+                range(len(trials)), key=lambda j: trials[j][0]
+            )  # first on ties
             winner, trial = contenders[best], trials[best]
     if trial is None:
         update_closest(points, C[winner], closest, far[winner])

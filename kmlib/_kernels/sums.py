@@ -31,7 +31,9 @@ import numpy as np
 __all__ = ["feature_rows", "cluster_sums"]
 
 
-def feature_rows(X: np.ndarray, sample_weight: np.ndarray | None = None) -> np.ndarray:
+def feature_rows(
+    X: np.ndarray, sample_weight: np.ndarray | None = None
+) -> np.ndarray:
     """``(d, n)``: feature ``f`` of every point as row ``f``, times its weight if there are weights.
 
     A view of ``X`` (never to be written to) when ``d = 1`` and there are no weights.
@@ -41,7 +43,10 @@ def feature_rows(X: np.ndarray, sample_weight: np.ndarray | None = None) -> np.n
 
 
 def cluster_sums(
-    features: np.ndarray, labels: np.ndarray, k: int, sample_weight: np.ndarray | None = None
+    features: np.ndarray,
+    labels: np.ndarray,
+    k: int,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""``(N, Sigma)``: the weight ``(k,)`` and the weighted sum ``(k, d)`` of every cluster.
 

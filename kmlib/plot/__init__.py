@@ -50,10 +50,22 @@ from ._choosing_k import (
     gap_curve,
     silhouette_diagram,
 )
-from ._clusters import draw_centers, plot_clusters, scatter_clusters, voronoi_regions
+from ._clusters import (
+    draw_centers,
+    plot_clusters,
+    scatter_clusters,
+    voronoi_regions,
+)
 from ._dbscan import NOISE_STYLE, dbscan_animation, eps_circles, plot_dbscan
 from ._lloyd import LloydFrame, lloyd_animation, lloyd_frames
-from ._style import CENTER_STYLE, MARKERS, PALETTE, cluster_colors, style, use_style
+from ._style import (
+    CENTER_STYLE,
+    MARKERS,
+    PALETTE,
+    cluster_colors,
+    style,
+    use_style,
+)
 
 __all__ = [
     "PALETTE",

@@ -17,15 +17,15 @@ from html import escape
 
 #: Text glyphs for the player's buttons, in place of Font Awesome icons.
 _BUTTON_GLYPHS = {
-    "fa-minus": "\u2212",              # slower
-    "fa-fast-backward": "\u21e4",      # first frame
-    "fa-step-backward": "\u2039",      # previous frame
+    "fa-minus": "\u2212",  # slower
+    "fa-fast-backward": "\u21e4",  # first frame
+    "fa-step-backward": "\u2039",  # previous frame
     "fa-play fa-flip-horizontal": "\u25c0",  # play backwards
-    "fa-pause": "\u275a\u275a",        # pause
-    "fa-play": "\u25b6",               # play
-    "fa-step-forward": "\u203a",       # next frame
-    "fa-fast-forward": "\u21e5",       # last frame
-    "fa-plus": "+",                    # faster
+    "fa-pause": "\u275a\u275a",  # pause
+    "fa-play": "\u25b6",  # play
+    "fa-step-forward": "\u203a",  # next frame
+    "fa-fast-forward": "\u21e5",  # last frame
+    "fa-plus": "+",  # faster
 }
 
 
@@ -42,12 +42,22 @@ def check_alt(alt) -> str:
     ValueError: alt must be a non-empty description of the animation; got ' '
     """
     if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"alt must be a non-empty description of the animation; got {alt!r}")
+        raise ValueError(
+            f"alt must be a non-empty description of the animation; got {alt!r}"
+        )
     return alt
 
 
-def animate(setup, n_frames: int, *, alt: str, interval: int, figsize, dpi: int,
-            **subplots) -> str:
+def animate(
+    setup,
+    n_frames: int,
+    *,
+    alt: str,
+    interval: int,
+    figsize,
+    dpi: int,
+    **subplots,
+) -> str:
     """Make a figure, animate it frame by frame and return the offline HTML player.
 
     ``setup(fig, axes)`` receives the new figure and what ``plt.subplots``
@@ -99,13 +109,17 @@ def animate(setup, n_frames: int, *, alt: str, interval: int, figsize, dpi: int,
         # Every frame is rendered once, by the writer's savefig; the extra redraw that
         # FuncAnimation asks for after each frame (meant for a screen) is skipped.
         fig.canvas.draw_idle = lambda *args, **kwargs: None
-        animation = FuncAnimation(fig, draw, frames=n_frames, interval=interval, blit=False)
+        animation = FuncAnimation(
+            fig, draw, frames=n_frames, interval=interval, blit=False
+        )
         return animation_html(animation, alt=alt)
     finally:
         plt.close(fig)
 
 
-def animation_html(animation, *, alt: str, default_mode: str = "once", fps: float | None = None) -> str:
+def animation_html(
+    animation, *, alt: str, default_mode: str = "once", fps: float | None = None
+) -> str:
     """Render a matplotlib animation as HTML that plays on a static page, offline.
 
     This is ``animation.to_jshtml()`` (every frame a PNG embedded in the page,
@@ -142,7 +156,11 @@ def animation_html(animation, *, alt: str, default_mode: str = "once", fps: floa
     """
     check_alt(alt)
     html = animation.to_jshtml(fps=fps, default_mode=default_mode)
-    html = html.replace('<img id="_anim_img', f'<img alt="{escape(alt, quote=True)}" id="_anim_img', 1)
+    html = html.replace(
+        '<img id="_anim_img',
+        f'<img alt="{escape(alt, quote=True)}" id="_anim_img',
+        1,
+    )
     return _offline_controls(html)
 
 
@@ -154,7 +172,11 @@ def _offline_controls(html: str) -> str:
     removed and each icon replaced by a plain text glyph (the buttons keep
     their ``title`` and ``aria-label``).
     """
-    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">\s*', "", html)
+    html = re.sub(
+        r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">\s*',
+        "",
+        html,
+    )
 
     def glyph(match):
         text = _BUTTON_GLYPHS.get(match.group(1), "\u2022")

@@ -14,20 +14,34 @@ from ._style import PALETTE, check_points_2d, limits
 CURRENT_K_GID = "current-k"
 
 
-def _check_curve(ks, values, names=("ks", "values")) -> tuple[np.ndarray, np.ndarray]:
+def _check_curve(
+    ks, values, names=("ks", "values")
+) -> tuple[np.ndarray, np.ndarray]:
     ks = np.asarray(ks)
     values = np.asarray(values, dtype=float)
     if ks.ndim != 1 or ks.size == 0:
-        raise ValueError(f"{names[0]} must be a non-empty 1-D sequence of numbers of clusters; "
-                         f"got shape {ks.shape}")
+        raise ValueError(
+            f"{names[0]} must be a non-empty 1-D sequence of numbers of clusters; "
+            f"got shape {ks.shape}"
+        )
     if values.shape != ks.shape:
-        raise ValueError(f"{names[1]} must have one value per k, shape {ks.shape}; "
-                         f"got shape {values.shape}")
+        raise ValueError(
+            f"{names[1]} must have one value per k, shape {ks.shape}; got shape {values.shape}"
+        )
     return ks, values
 
 
-def elbow_curve(ax, ks, values, *, current=None, ylabel: str = "WCSS", color=None,
-                marker: str = "o", label: str | None = None):
+def elbow_curve(
+    ax,
+    ks,
+    values,
+    *,
+    current=None,
+    ylabel: str = "WCSS",
+    color=None,
+    marker: str = "o",
+    label: str | None = None,
+):
     r"""A criterion plotted against the number of clusters, with the current ``k`` marked.
 
     Drawn for the elbow method (``values`` the WCSS :math:`W_k`, which only
@@ -77,14 +91,33 @@ def elbow_curve(ax, ks, values, *, current=None, ylabel: str = "WCSS", color=Non
     if current is not None:
         where = np.flatnonzero(ks == current)
         if where.size == 0:
-            raise ValueError(f"current must be one of ks {ks.tolist()}; got {current!r}")
-        ax.plot([current], [values[where[0]]], marker="o", ms=14, mfc="none", mec="black",
-                mew=2.0, ls="none", zorder=5, gid=CURRENT_K_GID)
+            raise ValueError(
+                f"current must be one of ks {ks.tolist()}; got {current!r}"
+            )
+        ax.plot(
+            [current],
+            [values[where[0]]],
+            marker="o",
+            ms=14,
+            mfc="none",
+            mec="black",
+            mew=2.0,
+            ls="none",
+            zorder=5,
+            gid=CURRENT_K_GID,
+        )
     return ax
 
 
-def silhouette_diagram(ax, X_or_samples, labels, *, gap: int = 8, mean_line: bool = True,
-                       annotate: bool = True):
+def silhouette_diagram(
+    ax,
+    X_or_samples,
+    labels,
+    *,
+    gap: int = 8,
+    mean_line: bool = True,
+    annotate: bool = True,
+):
     r"""Rousseeuw's silhouette plot: one horizontal bar per point, grouped by cluster.
 
     Each point :math:`i` gets a bar of length :math:`s(i)` (see
@@ -128,7 +161,10 @@ def silhouette_diagram(ax, X_or_samples, labels, *, gap: int = 8, mean_line: boo
     labels = check_labels(labels, data.shape[0] if data.ndim else 0)
     if data.ndim == 1:
         samples = data
-        if not np.all(np.isfinite(samples)) or np.abs(samples).max(initial=0) > 1:
+        if (
+            not np.all(np.isfinite(samples))
+            or np.abs(samples).max(initial=0) > 1
+        ):
             raise ValueError("silhouettes must be finite numbers in [-1, 1]")
     else:
         samples = silhouette_samples(data, labels)
@@ -138,9 +174,18 @@ def silhouette_diagram(ax, X_or_samples, labels, *, gap: int = 8, mean_line: boo
         values = np.sort(samples[labels == j])
         rows = np.arange(y, y + values.size)
         color = PALETTE[int(j) % len(PALETTE)]
-        ax.fill_betweenx(rows, 0.0, values, color=color, alpha=0.85, lw=0, step="mid")
+        ax.fill_betweenx(
+            rows, 0.0, values, color=color, alpha=0.85, lw=0, step="mid"
+        )
         if annotate:
-            ax.text(-0.03, y + values.size / 2, str(j), ha="right", va="center", fontsize=9)
+            ax.text(
+                -0.03,
+                y + values.size / 2,
+                str(j),
+                ha="right",
+                va="center",
+                fontsize=9,
+            )
         y += values.size + gap
     mean = float(np.mean(samples))
     if mean_line:
@@ -153,7 +198,9 @@ def silhouette_diagram(ax, X_or_samples, labels, *, gap: int = 8, mean_line: boo
     return mean
 
 
-def gap_curve(ax, result, *, color=None, mark_best: bool = True, label: str | None = None):
+def gap_curve(
+    ax, result, *, color=None, mark_best: bool = True, label: str | None = None
+):
     r"""The gap statistic against ``k``, with :math:`\pm s_k` error bars and the chosen ``k``.
 
     Plots :math:`\mathrm{Gap}(k)` from a :class:`kmlib.GapResult` with error
@@ -191,29 +238,64 @@ def gap_curve(ax, result, *, color=None, mark_best: bool = True, label: str | No
     ['chosen $\\hat K$ = 2']
     >>> plt.close(fig)
     """
-    missing = [name for name in ("ks", "gap", "s_k", "best_k") if not hasattr(result, name)]
+    missing = [
+        name
+        for name in ("ks", "gap", "s_k", "best_k")
+        if not hasattr(result, name)
+    ]
     if missing:
-        raise TypeError(f"result must be a GapResult (from kmlib.gap_statistic); "
-                        f"{type(result).__name__} has no {', '.join(missing)}")
+        raise TypeError(
+            f"result must be a GapResult (from kmlib.gap_statistic); "
+            f"{type(result).__name__} has no {', '.join(missing)}"
+        )
     ks, gap = _check_curve(result.ks, result.gap, ("result.ks", "result.gap"))
     _, s_k = _check_curve(result.ks, result.s_k, ("result.ks", "result.s_k"))
     color = PALETTE[0] if color is None else color
-    ax.errorbar(ks, gap, yerr=s_k, marker="o", ms=5, color=color, capsize=3, lw=1.6, label=label)
+    ax.errorbar(
+        ks,
+        gap,
+        yerr=s_k,
+        marker="o",
+        ms=5,
+        color=color,
+        capsize=3,
+        lw=1.6,
+        label=label,
+    )
     ax.axhline(0.0, color="black", lw=0.8, ls=":")
     if mark_best:
         where = np.flatnonzero(ks == result.best_k)
         if where.size:
-            ax.plot([result.best_k], [gap[where[0]]], marker="o", ms=14, mfc="none", mec="black",
-                    mew=2.0, ls="none", zorder=5, label=f"chosen $\\hat K$ = {result.best_k}")
+            ax.plot(
+                [result.best_k],
+                [gap[where[0]]],
+                marker="o",
+                ms=14,
+                mfc="none",
+                mec="black",
+                mew=2.0,
+                ls="none",
+                zorder=5,
+                label=f"chosen $\\hat K$ = {result.best_k}",
+            )
     ax.set_xticks(ks)
     ax.set_xlabel("number of clusters $K$")
     ax.set_ylabel("Gap($K$)")
     return ax
 
 
-def choosing_k_animation(X, results, *, silhouettes=None, interval: int = 1200, dpi: int = 72,
-                         figsize: tuple[float, float] = (11.0, 3.6), resolution: int = 120,
-                         title: str | None = None, alt: str | None = None) -> str:
+def choosing_k_animation(
+    X,
+    results,
+    *,
+    silhouettes=None,
+    interval: int = 1200,
+    dpi: int = 72,
+    figsize: tuple[float, float] = (11.0, 3.6),
+    resolution: int = 120,
+    title: str | None = None,
+    alt: str | None = None,
+) -> str:
     """Step through ``K``: the clustering beside the elbow and silhouette curves.
 
     Frame ``i`` shows the clustering with the ``i``-th ``K`` (points, centres
@@ -264,19 +346,29 @@ def choosing_k_animation(X, results, *, silhouettes=None, interval: int = 1200, 
         raise TypeError("results must be a non-empty mapping {K: KMeansResult}")
     ks = np.array(sorted(int(k) for k in results))
     if len(ks) > 14:
-        raise ValueError(f"results must hold at most 14 values of K (one frame each); got {len(ks)}")
+        raise ValueError(
+            f"results must hold at most 14 values of K (one frame each); got {len(ks)}"
+        )
     if silhouettes is None:
-        silhouettes = {int(k): (float("nan") if k < 2 else silhouette_score(X, results[k].labels))
-                       for k in ks}
+        silhouettes = {
+            int(k): (
+                float("nan")
+                if k < 2
+                else silhouette_score(X, results[k].labels)
+            )
+            for k in ks
+        }
     wcss = np.array([float(results[k].inertia) for k in ks])
     sil = np.array([float(silhouettes[k]) for k in ks])
     xlim, ylim = limits(X, *[np.asarray(results[k].centers) for k in ks])
     prefix = f"{title}: " if title else ""
     if alt is None:
-        alt = (f"Animation in {len(ks)} frames, K from {ks[0]} to {ks[-1]}: on the left the "
-               "data clustered with the current K over shaded Voronoi regions; in the middle "
-               "the WCSS and on the right the mean silhouette against K, each with a ring "
-               "at the current K")
+        alt = (
+            f"Animation in {len(ks)} frames, K from {ks[0]} to {ks[-1]}: on the left the "
+            "data clustered with the current K over shaded Voronoi regions; in the middle "
+            "the WCSS and on the right the mean silhouette against K, each with a ring "
+            "at the current K"
+        )
 
     def setup(fig, axes):
         ax_data, ax_elbow, ax_sil = axes
@@ -285,18 +377,35 @@ def choosing_k_animation(X, results, *, silhouettes=None, interval: int = 1200, 
             k = int(ks[index])
             result = results[k]
             ax_data.clear()
-            plot_clusters(ax_data, X, np.asarray(result.labels), np.asarray(result.centers),
-                          resolution=resolution, s=10)
+            plot_clusters(
+                ax_data,
+                X,
+                np.asarray(result.labels),
+                np.asarray(result.centers),
+                resolution=resolution,
+                s=10,
+            )
             ax_data.set_xlim(xlim)
             ax_data.set_ylim(ylim)
             ax_data.set_title(f"{prefix}K = {k}", fontsize=11)
-            for ax, values, name in ((ax_elbow, wcss, "WCSS"), (ax_sil, sil, "mean silhouette")):
-                marker = [line for line in ax.lines if line.get_gid() == CURRENT_K_GID]
+            for ax, values, name in (
+                (ax_elbow, wcss, "WCSS"),
+                (ax_sil, sil, "mean silhouette"),
+            ):
+                marker = [
+                    line for line in ax.lines if line.get_gid() == CURRENT_K_GID
+                ]
                 if marker:
                     marker[0].set_data([k], [values[index]])
                 else:
-                    elbow_curve(ax, ks, values, current=k, ylabel=name,
-                                color=PALETTE[0] if name == "WCSS" else PALETTE[2])
+                    elbow_curve(
+                        ax,
+                        ks,
+                        values,
+                        current=k,
+                        ylabel=name,
+                        color=PALETTE[0] if name == "WCSS" else PALETTE[2],
+                    )
             ax_elbow.set_title(f"elbow: WCSS = {wcss[index]:.1f}", fontsize=11)
             ax_sil.set_title(f"silhouette = {sil[index]:.3f}", fontsize=11)
             return list(axes)
@@ -304,5 +413,14 @@ def choosing_k_animation(X, results, *, silhouettes=None, interval: int = 1200, 
         draw(0)
         return draw
 
-    return animate(setup, len(ks), alt=alt, interval=interval, figsize=figsize, dpi=dpi,
-                   nrows=1, ncols=3, gridspec_kw={"width_ratios": [1.25, 1.0, 1.0]})
+    return animate(
+        setup,
+        len(ks),
+        alt=alt,
+        interval=interval,
+        figsize=figsize,
+        dpi=dpi,
+        nrows=1,
+        ncols=3,
+        gridspec_kw={"width_ratios": [1.25, 1.0, 1.0]},
+    )

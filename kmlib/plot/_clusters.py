@@ -17,7 +17,16 @@ from ._style import (
 )
 
 
-def scatter_clusters(ax, X, labels=None, *, s=18, alpha=0.85, legend=False, label_prefix="cluster"):
+def scatter_clusters(
+    ax,
+    X,
+    labels=None,
+    *,
+    s=18,
+    alpha=0.85,
+    legend=False,
+    label_prefix="cluster",
+):
     """Scatter 2-D points coloured (and marked) by cluster.
 
     Parameters
@@ -48,8 +57,16 @@ def scatter_clusters(ax, X, labels=None, *, s=18, alpha=0.85, legend=False, labe
         color = NOISE_COLOR if j < 0 else PALETTE[j % len(PALETTE)]
         marker = "." if j < 0 else MARKERS[j % len(MARKERS)]
         name = "noise" if j < 0 else f"{label_prefix} {j}"
-        ax.scatter(X[mask, 0], X[mask, 1], s=s, c=color, marker=marker, alpha=alpha,
-                   edgecolors="none", label=name)
+        ax.scatter(
+            X[mask, 0],
+            X[mask, 1],
+            s=s,
+            c=color,
+            marker=marker,
+            alpha=alpha,
+            edgecolors="none",
+            label=name,
+        )
     if legend:
         ax.legend(loc="best", fontsize=9)
     return ax
@@ -75,12 +92,20 @@ def draw_centers(ax, centers, *, annotate=False, **kwargs):
     ax.scatter(centers[:, 0], centers[:, 1], **opts)
     if annotate:
         for j, (x, y) in enumerate(centers[:, :2]):
-            ax.annotate(f"$c_{j}$", (x, y), xytext=(8, 8), textcoords="offset points",
-                        fontsize=11, weight="bold")
+            ax.annotate(
+                f"$c_{j}$",
+                (x, y),
+                xytext=(8, 8),
+                textcoords="offset points",
+                fontsize=11,
+                weight="bold",
+            )
     return ax
 
 
-def region_image(centers: np.ndarray, xlim, ylim, resolution: int) -> np.ndarray:
+def region_image(
+    centers: np.ndarray, xlim, ylim, resolution: int
+) -> np.ndarray:
     """``(resolution, resolution, 3)`` RGB image: each pixel in the colour of its nearest centre.
 
     Row 0 is the bottom of the rectangle (draw it with ``origin="lower"``).
@@ -99,7 +124,9 @@ def region_image(centers: np.ndarray, xlim, ylim, resolution: int) -> np.ndarray
     return palette_rgb(len(centers))[labels].reshape(resolution, resolution, 3)
 
 
-def voronoi_regions(ax, centers, xlim, ylim, *, resolution: int = 200, alpha: float = 0.18):
+def voronoi_regions(
+    ax, centers, xlim, ylim, *, resolution: int = 200, alpha: float = 0.18
+):
     r"""Shade the Voronoi region of each centre in its palette colour.
 
     The region of centre :math:`c_j` is the set of points nearer to it than
@@ -157,8 +184,18 @@ def voronoi_regions(ax, centers, xlim, ylim, *, resolution: int = 200, alpha: fl
     return image
 
 
-def plot_clusters(ax, X, labels, centers, *, voronoi: bool = True, resolution: int = 200,
-                  s: float = 18, legend: bool = False, annotate: bool = False):
+def plot_clusters(
+    ax,
+    X,
+    labels,
+    centers,
+    *,
+    voronoi: bool = True,
+    resolution: int = 200,
+    s: float = 18,
+    legend: bool = False,
+    annotate: bool = False,
+):
     """Points coloured by cluster, their centres as stars, and (optionally) the Voronoi regions.
 
     Parameters
@@ -200,7 +237,9 @@ def plot_clusters(ax, X, labels, centers, *, voronoi: bool = True, resolution: i
     centers = check_points_2d(centers, "centers")
     labels = np.asarray(labels)
     if labels.shape != (X.shape[0],):
-        raise ValueError(f"labels must have shape ({X.shape[0]},) to match X; got {labels.shape}")
+        raise ValueError(
+            f"labels must have shape ({X.shape[0]},) to match X; got {labels.shape}"
+        )
     xlim, ylim = limits(X, centers)
     if voronoi:
         voronoi_regions(ax, centers, xlim, ylim, resolution=resolution)

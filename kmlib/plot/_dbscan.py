@@ -19,12 +19,16 @@ _UNREACHED_COLOR = "#D0D0D0"
 def _check_core_mask(core_mask, n: int) -> np.ndarray:
     core_mask = np.asarray(core_mask)
     if core_mask.shape != (n,) or core_mask.dtype != bool:
-        raise ValueError(f"core_mask must be a boolean array of shape ({n},); "
-                         f"got {core_mask.dtype} array of shape {core_mask.shape}")
+        raise ValueError(
+            f"core_mask must be a boolean array of shape ({n},); "
+            f"got {core_mask.dtype} array of shape {core_mask.shape}"
+        )
     return core_mask
 
 
-def _check_dbscan_labels(X: np.ndarray, labels, core_mask, *, allow_unreached: bool = False):
+def _check_dbscan_labels(
+    X: np.ndarray, labels, core_mask, *, allow_unreached: bool = False
+):
     """Validate the labels and core mask of a DBSCAN result against ``X``.
 
     The labels go through :func:`kmlib._validation.check_labels`; whatever it
@@ -36,15 +40,23 @@ def _check_dbscan_labels(X: np.ndarray, labels, core_mask, *, allow_unreached: b
     try:
         labels = check_labels(array, n)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"labels must be an int array of shape ({n},) to match X; "
-                         f"got {array.dtype} array of shape {array.shape}") from error
+        raise ValueError(
+            f"labels must be an int array of shape ({n},) to match X; "
+            f"got {array.dtype} array of shape {array.shape}"
+        ) from error
     lowest = -2 if allow_unreached else -1
     if n and labels.min() < lowest:
-        raise ValueError(f"labels must be >= {lowest} (-1 = noise); got {labels.min()}")
-    core_mask = _check_core_mask(np.zeros(n, dtype=bool) if core_mask is None else core_mask, n)
+        raise ValueError(
+            f"labels must be >= {lowest} (-1 = noise); got {labels.min()}"
+        )
+    core_mask = _check_core_mask(
+        np.zeros(n, dtype=bool) if core_mask is None else core_mask, n
+    )
     if np.any(core_mask & (labels < 0)):
-        raise ValueError("core_mask marks a point labelled noise (-1) as core; a core point "
-                         "always belongs to a cluster")
+        raise ValueError(
+            "core_mask marks a point labelled noise (-1) as core; a core point "
+            "always belongs to a cluster"
+        )
     return labels.astype(np.int64), core_mask
 
 
@@ -53,30 +65,75 @@ def _draw_dbscan_points(ax, X, labels, core_mask, *, s: float):
     artists = []
     unreached = labels == -2
     if unreached.any():
-        artists.append(ax.scatter(X[unreached, 0], X[unreached, 1], s=0.5 * s,
-                                  c=_UNREACHED_COLOR, marker="o", edgecolors="none",
-                                  label="not reached yet", zorder=1))
+        artists.append(
+            ax.scatter(
+                X[unreached, 0],
+                X[unreached, 1],
+                s=0.5 * s,
+                c=_UNREACHED_COLOR,
+                marker="o",
+                edgecolors="none",
+                label="not reached yet",
+                zorder=1,
+            )
+        )
     for j in np.unique(labels[labels >= 0]):
         color = PALETTE[j % len(PALETTE)]
         marker = MARKERS[j % len(MARKERS)]
         core = (labels == j) & core_mask
         border = (labels == j) & ~core_mask
-        artists.append(ax.scatter(X[core, 0], X[core, 1], s=s, c=color, marker=marker,
-                                  edgecolors="white", linewidths=0.5, label=f"cluster {j}: core",
-                                  zorder=3))
+        artists.append(
+            ax.scatter(
+                X[core, 0],
+                X[core, 1],
+                s=s,
+                c=color,
+                marker=marker,
+                edgecolors="white",
+                linewidths=0.5,
+                label=f"cluster {j}: core",
+                zorder=3,
+            )
+        )
         if border.any():
-            artists.append(ax.scatter(X[border, 0], X[border, 1], s=0.6 * s, marker=marker,
-                                      facecolors="none", edgecolors=color, linewidths=1.3,
-                                      label=f"cluster {j}: border", zorder=3))
+            artists.append(
+                ax.scatter(
+                    X[border, 0],
+                    X[border, 1],
+                    s=0.6 * s,
+                    marker=marker,
+                    facecolors="none",
+                    edgecolors=color,
+                    linewidths=1.3,
+                    label=f"cluster {j}: border",
+                    zorder=3,
+                )
+            )
     noise = labels == -1
     if noise.any():
-        artists.append(ax.scatter(X[noise, 0], X[noise, 1], s=0.8 * s, label="noise", zorder=2,
-                                  **NOISE_STYLE))
+        artists.append(
+            ax.scatter(
+                X[noise, 0],
+                X[noise, 1],
+                s=0.8 * s,
+                label="noise",
+                zorder=2,
+                **NOISE_STYLE,
+            )
+        )
     return artists
 
 
-def plot_dbscan(ax, X, labels, core_mask=None, *, s: float = 36, legend: bool = False,
-                title: str | None = None):
+def plot_dbscan(
+    ax,
+    X,
+    labels,
+    core_mask=None,
+    *,
+    s: float = 36,
+    legend: bool = False,
+    title: str | None = None,
+):
     """Draw a DBSCAN clustering: core, border and noise points, each distinct.
 
     A DBSCAN result has three kinds of points (Ester et al., 1996): *core*
@@ -132,8 +189,16 @@ def plot_dbscan(ax, X, labels, core_mask=None, *, s: float = 36, legend: bool = 
     return ax
 
 
-def eps_circles(ax, centers, eps: float, *, color: str = "black", alpha: float = 0.5,
-                linestyle: str = "--", linewidth: float = 1.0):
+def eps_circles(
+    ax,
+    centers,
+    eps: float,
+    *,
+    color: str = "black",
+    alpha: float = 0.5,
+    linestyle: str = "--",
+    linewidth: float = 1.0,
+):
     """Draw the ``eps``-neighbourhood (a circle of radius ``eps``) around each of ``centers``.
 
     Returns the list of :class:`matplotlib.patches.Circle` added. The axes'
@@ -149,14 +214,26 @@ def eps_circles(ax, centers, eps: float, *, color: str = "black", alpha: float =
     """
     from matplotlib.patches import Circle
 
-    centers = check_points_2d(centers, "centers") if len(np.asarray(centers)) else np.empty((0, 2))
+    centers = (
+        check_points_2d(centers, "centers")
+        if len(np.asarray(centers))
+        else np.empty((0, 2))
+    )
     eps = float(eps)
     if not eps > 0:
         raise ValueError(f"eps must be a positive number; got {eps!r}")
     patches = []
     for x, y in centers:
-        patch = Circle((x, y), eps, fill=False, edgecolor=color, alpha=alpha,
-                       linestyle=linestyle, linewidth=linewidth, zorder=2)
+        patch = Circle(
+            (x, y),
+            eps,
+            fill=False,
+            edgecolor=color,
+            alpha=alpha,
+            linestyle=linestyle,
+            linewidth=linewidth,
+            zorder=2,
+        )
         ax.add_patch(patch)
         patches.append(patch)
     return patches
@@ -166,23 +243,45 @@ def _check_animation_frames(X, frames, core_mask, active, titles, max_frames):
     """The frames' labels (checked) and the core mask of :func:`dbscan_animation`."""
     frames = [np.asarray(f) for f in frames]
     if not frames:
-        raise ValueError("frames must hold at least one array of labels; got none")
+        raise ValueError(
+            "frames must hold at least one array of labels; got none"
+        )
     max_frames = check_int(max_frames, "max_frames", minimum=1)
     if len(frames) > max_frames:
-        raise ValueError(f"frames must hold at most max_frames={max_frames} frames; got {len(frames)}")
-    checked = [_check_dbscan_labels(X, f, None, allow_unreached=True)[0] for f in frames]
+        raise ValueError(
+            f"frames must hold at most max_frames={max_frames} frames; got {len(frames)}"
+        )
+    checked = [
+        _check_dbscan_labels(X, f, None, allow_unreached=True)[0]
+        for f in frames
+    ]
     core_mask = _check_core_mask(core_mask, X.shape[0])
     if active is not None and len(active) != len(frames):
-        raise ValueError(f"active must hold one index array per frame ({len(frames)}); got {len(active)}")
+        raise ValueError(
+            f"active must hold one index array per frame ({len(frames)}); got {len(active)}"
+        )
     if titles is not None and len(titles) != len(frames):
-        raise ValueError(f"titles must hold one title per frame ({len(frames)}); got {len(titles)}")
+        raise ValueError(
+            f"titles must hold one title per frame ({len(frames)}); got {len(titles)}"
+        )
     return checked, core_mask
 
 
-def dbscan_animation(X, frames, core_mask, *, eps: float | None = None, active=None,
-                     titles: Sequence[str] | None = None, interval: int = 700, dpi: int = 72,
-                     figsize: tuple[float, float] = (5.6, 4.2), s: float = 30,
-                     max_frames: int = 40, alt: str) -> str:
+def dbscan_animation(
+    X,
+    frames,
+    core_mask,
+    *,
+    eps: float | None = None,
+    active=None,
+    titles: Sequence[str] | None = None,
+    interval: int = 700,
+    dpi: int = 72,
+    figsize: tuple[float, float] = (5.6, 4.2),
+    s: float = 30,
+    max_frames: int = 40,
+    alt: str,
+) -> str:
     """An animation of DBSCAN clusters growing, as HTML that plays without a kernel.
 
     Parameters
@@ -232,7 +331,9 @@ def dbscan_animation(X, frames, core_mask, *, eps: float | None = None, active=N
     """
     check_alt(alt)
     X = check_points_2d(X, "X")
-    checked, core_mask = _check_animation_frames(X, frames, core_mask, active, titles, max_frames)
+    checked, core_mask = _check_animation_frames(
+        X, frames, core_mask, active, titles, max_frames
+    )
     xlim, ylim = limits(X, pad=0.08)
 
     def setup(fig, ax):
@@ -241,16 +342,28 @@ def dbscan_animation(X, frames, core_mask, *, eps: float | None = None, active=N
             labels = checked[index]
             _draw_dbscan_points(ax, X, labels, core_mask & (labels >= 0), s=s)
             if eps is not None and active is not None and len(active[index]):
-                eps_circles(ax, X[np.asarray(active[index], dtype=int)], eps, alpha=0.6)
+                eps_circles(
+                    ax, X[np.asarray(active[index], dtype=int)], eps, alpha=0.6
+                )
             ax.set_xlim(xlim)
             ax.set_ylim(ylim)
             ax.set_aspect("equal", adjustable="box")
             ax.set_xlabel("$x_1$")
             ax.set_ylabel("$x_2$")
-            ax.set_title(titles[index] if titles is not None else f"step {index}", fontsize=11)
+            ax.set_title(
+                titles[index] if titles is not None else f"step {index}",
+                fontsize=11,
+            )
             return []
 
         draw(0)
         return draw
 
-    return animate(setup, len(checked), alt=alt, interval=interval, figsize=figsize, dpi=dpi)
+    return animate(
+        setup,
+        len(checked),
+        alt=alt,
+        interval=interval,
+        figsize=figsize,
+        dpi=dpi,
+    )

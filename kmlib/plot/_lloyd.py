@@ -58,19 +58,29 @@ def _history_of(result_or_history) -> tuple[list, np.ndarray | None]:
             f"list of IterationRecord; got {type(result_or_history).__name__}"
         )
     for record in history:
-        if not all(hasattr(record, name) for name in ("centers", "labels", "inertia")):
+        if not all(
+            hasattr(record, name) for name in ("centers", "labels", "inertia")
+        ):
             raise TypeError(
                 "every history record must have centers, labels and inertia "
                 f"(an IterationRecord); got {type(record).__name__}"
             )
-    return list(history), None if final is None else np.asarray(final, dtype=float)
+    return list(history), None if final is None else np.asarray(
+        final, dtype=float
+    )
 
 
-def _record_arrays(record, i: int, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _record_arrays(
+    record, i: int, X: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """A record's centres and labels as arrays, checked against ``X``."""
     centers = np.asarray(record.centers, dtype=float)
     labels = np.asarray(record.labels)
-    if labels.shape != (X.shape[0],) or centers.ndim != 2 or centers.shape[1] != X.shape[1]:
+    if (
+        labels.shape != (X.shape[0],)
+        or centers.ndim != 2
+        or centers.shape[1] != X.shape[1]
+    ):
         raise ValueError(
             f"history record {i} does not match X of shape {X.shape}: centers "
             f"{centers.shape}, labels {labels.shape}"
@@ -123,30 +133,56 @@ def lloyd_frames(X, result_or_history) -> list[LloydFrame]:
     frames = []
     for i, record in enumerate(history):
         centers, labels = _record_arrays(record, i, X)
-        frames.append(LloydFrame(i + 1, "assign", centers, labels, float(record.inertia)))
+        frames.append(
+            LloydFrame(i + 1, "assign", centers, labels, float(record.inertia))
+        )
         if i + 1 < len(history):
             moved = np.asarray(history[i + 1].centers, dtype=float)
         elif final is not None:
             moved = final
         else:  # a bare history: the means it stopped before
             moved = update(X, labels, len(centers), centers=centers)
-        frames.append(LloydFrame(i + 1, "update", moved, labels,
-                                 inertia(X, moved, labels), centers))
+        frames.append(
+            LloydFrame(
+                i + 1,
+                "update",
+                moved,
+                labels,
+                inertia(X, moved, labels),
+                centers,
+            )
+        )
     final_labels = getattr(result_or_history, "labels", None)
     if final is not None and final_labels is not None:
         final_labels = np.asarray(final_labels)
-        if final_labels.shape == labels.shape and not np.array_equal(final_labels, labels):
+        if final_labels.shape == labels.shape and not np.array_equal(
+            final_labels, labels
+        ):
             # the run stopped on tol or max_iter: one last assignment to the final centres
             wcss = getattr(result_or_history, "inertia", None)
-            wcss = inertia(X, final, final_labels) if wcss is None else float(wcss)
-            frames.append(LloydFrame(len(history) + 1, "assign", final, final_labels, wcss))
+            wcss = (
+                inertia(X, final, final_labels) if wcss is None else float(wcss)
+            )
+            frames.append(
+                LloydFrame(
+                    len(history) + 1, "assign", final, final_labels, wcss
+                )
+            )
     return frames
 
 
-def lloyd_animation(X, result_or_history, *, interval: int = 900, dpi: int = 72,
-                    figsize: tuple[float, float] = (5.6, 4.4), resolution: int = 150,
-                    max_frames: int = 30, title: str | None = None,
-                    alt: str | None = None) -> str:
+def lloyd_animation(
+    X,
+    result_or_history,
+    *,
+    interval: int = 900,
+    dpi: int = 72,
+    figsize: tuple[float, float] = (5.6, 4.4),
+    resolution: int = 150,
+    max_frames: int = 30,
+    title: str | None = None,
+    alt: str | None = None,
+) -> str:
     """A step-by-step animation of Lloyd's algorithm, as HTML that plays without a kernel.
 
     One frame per half-step (see :func:`lloyd_frames`): *assign* recolours the
@@ -201,9 +237,11 @@ def lloyd_animation(X, result_or_history, *, interval: int = 900, dpi: int = 72,
     if len(frames) > max_frames:
         frames = frames[: max_frames - 1] + frames[-1:]
     if alt is None:
-        alt = (f"Animation of Lloyd's algorithm in {len(frames)} frames: points coloured by "
-               "their nearest centre over shaded Voronoi regions, centres moving to the means "
-               "of their clusters, with the WCSS in the title")
+        alt = (
+            f"Animation of Lloyd's algorithm in {len(frames)} frames: points coloured by "
+            "their nearest centre over shaded Voronoi regions, centres moving to the means "
+            "of their clusters, with the WCSS in the title"
+        )
     xlim, ylim = limits(X, *[f.centers for f in frames])
     prefix = f"{title}: " if title else ""
 
@@ -212,35 +250,65 @@ def lloyd_animation(X, result_or_history, *, interval: int = 900, dpi: int = 72,
 
     def setup(fig, ax):
         first = frames[0]
-        image = voronoi_regions(ax, first.centers, xlim, ylim, resolution=resolution)
+        image = voronoi_regions(
+            ax, first.centers, xlim, ylim, resolution=resolution
+        )
         k = max(len(f.centers) for f in frames)
         points = [
-            ax.scatter([], [], s=14, c=PALETTE[j % len(PALETTE)], marker=MARKERS[j % len(MARKERS)],
-                       alpha=0.85, edgecolors="none")
+            ax.scatter(
+                [],
+                [],
+                s=14,
+                c=PALETTE[j % len(PALETTE)],
+                marker=MARKERS[j % len(MARKERS)],
+                alpha=0.85,
+                edgecolors="none",
+            )
             for j in range(k)
         ]
-        trails = [ax.plot([], [], color="black", lw=1.2, alpha=0.7, zorder=4)[0] for _ in range(k)]
-        ghosts = ax.scatter([], [], marker="*", s=120, facecolors="none", edgecolors="black",
-                            linewidths=0.8, alpha=0.6, zorder=4)
-        stars = ax.scatter(first.centers[:, 0], first.centers[:, 1], **CENTER_STYLE)
+        trails = [
+            ax.plot([], [], color="black", lw=1.2, alpha=0.7, zorder=4)[0]
+            for _ in range(k)
+        ]
+        ghosts = ax.scatter(
+            [],
+            [],
+            marker="*",
+            s=120,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=0.8,
+            alpha=0.6,
+            zorder=4,
+        )
+        stars = ax.scatter(
+            first.centers[:, 0], first.centers[:, 1], **CENTER_STYLE
+        )
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
-        heading = ax.set_title(caption(first), fontsize=11)  # before tight_layout, for room
+        heading = ax.set_title(
+            caption(first), fontsize=11
+        )  # before tight_layout, for room
         empty = np.empty((0, 2))
 
         def draw(index):
             frame = frames[index]
             image.set_data(region_image(frame.centers, xlim, ylim, resolution))
             for j, collection in enumerate(points):
-                collection.set_offsets(X[frame.labels == j] if j < len(frame.centers) else empty)
+                collection.set_offsets(
+                    X[frame.labels == j] if j < len(frame.centers) else empty
+                )
             stars.set_offsets(frame.centers)
             old = frame.previous_centers
             ghosts.set_offsets(old if old is not None else empty)
             for j, line in enumerate(trails):
                 if old is not None and j < len(old):
-                    line.set_data([old[j, 0], frame.centers[j, 0]], [old[j, 1], frame.centers[j, 1]])
+                    line.set_data(
+                        [old[j, 0], frame.centers[j, 0]],
+                        [old[j, 1], frame.centers[j, 1]],
+                    )
                 else:
                     line.set_data([], [])
             heading.set_text(caption(frame))
@@ -248,4 +316,6 @@ def lloyd_animation(X, result_or_history, *, interval: int = 900, dpi: int = 72,
 
         return draw
 
-    return animate(setup, len(frames), alt=alt, interval=interval, figsize=figsize, dpi=dpi)
+    return animate(
+        setup, len(frames), alt=alt, interval=interval, figsize=figsize, dpi=dpi
+    )

@@ -28,7 +28,9 @@ PALETTE = (
 #: One marker per cluster, repeating with the palette.
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h")
 #: How centres are drawn: a black-edged white star, visible on any colour.
-CENTER_STYLE = dict(marker="*", s=260, c="white", edgecolors="black", linewidths=1.5, zorder=5)
+CENTER_STYLE = dict(
+    marker="*", s=260, c="white", edgecolors="black", linewidths=1.5, zorder=5
+)
 #: Colour of noise points (label -1) in :func:`cluster_colors` and :func:`scatter_clusters`.
 NOISE_COLOR = "#BBBBBB"
 
@@ -125,11 +127,15 @@ def check_points_2d(X, name: str) -> np.ndarray:
     """
     X = check_array(X, name)
     if X.shape[1] != 2:
-        raise ValueError(f"{name} must have 2 columns to be drawn in the plane; got shape {X.shape}")
+        raise ValueError(
+            f"{name} must have 2 columns to be drawn in the plane; got shape {X.shape}"
+        )
     return X
 
 
-def limits(*arrays, pad: float = 0.06) -> tuple[tuple[float, float], tuple[float, float]]:
+def limits(
+    *arrays, pad: float = 0.06
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """Axis limits that hold every point of ``arrays`` with a margin of ``pad`` (a fraction).
 
     Each side gets ``pad`` times the extent of the points along its axis.
