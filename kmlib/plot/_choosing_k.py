@@ -14,6 +14,12 @@ from ._style import PALETTE, check_points_2d, limits
 CURRENT_K_GID = "current-k"
 
 
+#: The ring that marks the chosen K on a curve.
+RING = dict(
+    marker="o", ms=14, mfc="none", mec="black", mew=2.0, ls="none", zorder=5
+)
+
+
 def _check_curve(
     ks, values, names=("ks", "values")
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -97,13 +103,7 @@ def elbow_curve(
         ax.plot(
             [current],
             [values[where[0]]],
-            marker="o",
-            ms=14,
-            mfc="none",
-            mec="black",
-            mew=2.0,
-            ls="none",
-            zorder=5,
+            **RING,
             gid=CURRENT_K_GID,
         )
     return ax
@@ -269,13 +269,7 @@ def gap_curve(
             ax.plot(
                 [result.best_k],
                 [gap[where[0]]],
-                marker="o",
-                ms=14,
-                mfc="none",
-                mec="black",
-                mew=2.0,
-                ls="none",
-                zorder=5,
+                **RING,
                 label=f"chosen $\\hat K$ = {result.best_k}",
             )
     ax.set_xticks(ks)
