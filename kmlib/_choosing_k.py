@@ -22,7 +22,7 @@ classic answers and two indices often quoted beside them:
 
 The silhouette needs every pairwise distance, :math:`n^2` of them. They are
 computed a block of rows at a time with the GEMM identity of
-:mod:`kmlib._blocks` (:func:`cluster_distance_sums`), reduced to per-cluster
+:mod:`kmlib._blocks` (``cluster_distance_sums``), reduced to per-cluster
 sums at once, and dropped: no ``(n, n)`` matrix is ever held. All scores
 equal scikit-learn's (``sklearn.metrics``) up to rounding.
 
@@ -321,7 +321,7 @@ def silhouette_samples(X, labels, *, chunk_size=None) -> np.ndarray:
     which this function equals up to rounding).
 
     Both means come from the sums of distances from each point to each
-    cluster (:func:`cluster_distance_sums`), computed on the centred data (a
+    cluster (``cluster_distance_sums``), computed on the centred data (a
     translation changes no distance, and near the origin the GEMM identity
     loses less to cancellation), ``chunk_size`` rows at a time (by default as
     many as fit ``kmlib._blocks.WORKING_MEMORY_BYTES``, 16 MiB): memory grows

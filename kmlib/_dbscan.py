@@ -18,7 +18,7 @@ from each unlabelled core point in index order. The neighbourhoods are one
 step, :func:`kmlib._kernels.grid.grid_neighbourhoods` (a grid index of cells
 of side :math:`\varepsilon` in low dimension, chunked brute force otherwise;
 no ``(n, n)`` matrix), and :func:`k_distance` likewise calls
-:func:`kmlib._kernels.grid.kth_neighbour_distances`.
+``kmlib._kernels.grid.kth_neighbour_distances``.
 
 Numbering and ties follow scikit-learn exactly (its ``dbscan_inner``):
 points are visited in index order; an unlabelled core point opens the next
@@ -265,7 +265,7 @@ def k_distance(X, k):
     Notes
     -----
     No ``(n, n)`` matrix is formed: the distances come from one step,
-    :func:`kmlib._kernels.grid.kth_neighbour_distances` (a grid index for
+    ``kmlib._kernels.grid.kth_neighbour_distances`` (a grid index for
     many points in low dimension, chunked brute force otherwise). Either
     way the values are exact sums of squares of coordinate differences, so
     they agree with scikit-learn's
