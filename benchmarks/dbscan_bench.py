@@ -9,7 +9,7 @@ for n = 10^3 and 2·10^4 points, then whether the target of the issue is
 met: **at n = 2·10^4, kmlib within 3x of scikit-learn's time, with a peak
 memory no larger than scikit-learn's**.
 
-What is compared: ``kmlib._dbscan.dbscan(X, eps, min_samples)`` and
+What is compared: ``kmlib.dbscan(X, eps, min_samples)`` and
 ``sklearn.cluster.DBSCAN(eps=eps, min_samples=min_samples).fit(X)``
 (default ``algorithm="auto"``, a k-d tree in 2-D), on the same data:
 ``kmlib.datasets.make_moons(n, noise=0.05, random_state=0)``, with
@@ -66,7 +66,7 @@ def worker(library: str, n: int, repeats: int, eps: float = EPS) -> dict:
     """Measure one library at one size; runs in its own process."""
     from sklearn.cluster import DBSCAN
 
-    from kmlib._dbscan import dbscan
+    from kmlib import dbscan
 
     def run(X):
         if library == "kmlib":

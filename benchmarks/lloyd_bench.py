@@ -6,7 +6,7 @@ initial centres:
 ``scikit-learn``
     ``sklearn.cluster.KMeans(algorithm="lloyd")``, the reference.
 ``kmlib``
-    :func:`kmlib._lloyd` (single-precision GEMM screen with a double-precision
+    :func:`kmlib.lloyd` (single-precision GEMM screen with a double-precision
     check of close calls, bincount means).
 ``naive broadcast``
     the ``(n, k, d)`` broadcast ``((X[:, None, :] - C[None, :, :]) ** 2).sum(-1)``,

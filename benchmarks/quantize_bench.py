@@ -1,4 +1,4 @@
-r"""Benchmark colour quantization: kmlib._quantize against scikit-learn's recipe.
+r"""Benchmark colour quantization: kmlib.quantize against scikit-learn's recipe.
 
 Run ``python benchmarks/quantize_bench.py`` (a minute or two on a 2-core
 machine). It prints a markdown table
@@ -87,7 +87,7 @@ def make_image(name: str) -> np.ndarray:
 def run_method(method: str, image: np.ndarray, k: int) -> np.ndarray:
     """Quantize ``image`` to ``k`` colours; returns the image in 0-255 units."""
     if method.startswith("kmlib"):
-        from kmlib._quantize import quantize
+        from kmlib import quantize
 
         sample_size = {"kmlib-1000": 1000, "kmlib-default": 10_000, "kmlib-all": None}[method]
         return quantize(image, k, sample_size=sample_size, random_state=0)[0]
@@ -110,8 +110,8 @@ def worker(method: str, image_name: str, k: int, repeats: int) -> dict:
     """Measure one cell; runs in its own process."""
     import sklearn.cluster  # noqa: F401  (imported before the baseline, like kmlib)
 
-    import kmlib._quantize  # noqa: F401
-    from kmlib._quantize import mse
+    import kmlib  # noqa: F401
+    from kmlib import mse
 
     image = make_image(image_name)
     exact = reset_peak()

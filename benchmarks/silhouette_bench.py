@@ -9,7 +9,7 @@ for n = 10^3, 10^4 and 2·10^4 points, then whether the target of the issue is
 met: **at n = 10^4, kmlib at least 1.5x faster than scikit-learn, with peak
 memory under 64 MiB**.
 
-What is compared: ``kmlib._choosing_k.silhouette_score(X, labels)`` and
+What is compared: ``kmlib.silhouette_score(X, labels)`` and
 ``sklearn.metrics.silhouette_score(X, labels)`` (default ``working_memory``,
 1024 MiB), on the same data: ``K = 8`` Gaussian blobs in ``d = 16``
 dimensions (centres uniform in ``[-10, 10]^d``, standard deviation 3, seed 0)
@@ -70,7 +70,7 @@ def worker(library: str, n: int, repeats: int) -> dict:
     """Measure one library at one size; runs in its own process."""
     import sklearn.metrics
 
-    from kmlib._choosing_k import silhouette_score as kmlib_score
+    from kmlib import silhouette_score as kmlib_score
 
     function = kmlib_score if library == "kmlib" else sklearn.metrics.silhouette_score
     X, labels = make_data(n)
