@@ -68,7 +68,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._blocks import power_of_two_exponent, sq_norms
+from ._blocks import power_of_two_exponent, sq_norms, times_power_of_two
 from ._distance import nearest, pairwise_sq_dists
 from ._kernels.screen import exact_labels, prepare, screened_labels
 from ._kernels.sums import cluster_sums, feature_rows
@@ -438,7 +438,7 @@ class LloydData:
         # which round exactly as X's would, but cannot overflow or underflow.
         e0 = power_of_two_exponent(largest_magnitude(X))
         e0 = e0 if abs(e0) > 200 else 0
-        Xs = X if e0 == 0 else np.ldexp(X, e0)
+        Xs = X if e0 == 0 else times_power_of_two(X, e0)
         self.offset, self.mean = (
             e0,
             Xs.mean(axis=0),
@@ -449,7 +449,7 @@ class LloydData:
         columns -= self.mean[:, None]
         self.exponent = power_of_two_exponent(largest_magnitude(columns))
         if self.exponent:
-            np.ldexp(columns, self.exponent, out=columns)  # exact
+            times_power_of_two(columns, self.exponent, out=columns)  # exact
         self.tol_abs = float(np.ldexp(tolerance(Xs, tol), 2 * self.exponent))
         self.X = np.ascontiguousarray(
             columns.T

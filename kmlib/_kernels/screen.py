@@ -18,7 +18,8 @@ the labels are those of the unscaled data, bit for bit, whenever those
 could be computed; and for huge or tiny data (subnormal coordinates
 included) they are right where the squares of the unscaled numbers would
 overflow or underflow. The exponent comes from ``frexp`` and the scaling
-from ``ldexp``, which, unlike ``2.0 ** -e``, cannot overflow. A centre so
+from a multiplication by ``2.0 ** e`` where that is a normal number and
+from ``ldexp`` beyond (subnormal data), so that nothing overflows. A centre so
 far away that its scaled square could overflow (beyond :math:`2^{500}`)
 makes that call rescale to the centres' own size instead.
 
@@ -64,6 +65,7 @@ from .._blocks import (
     partial_sq_dists,
     power_of_two_exponent,
     sq_norms,
+    times_power_of_two,
 )
 
 __all__ = [
@@ -121,7 +123,7 @@ def prepare(X: np.ndarray, screen: bool = True) -> ScreenPoints:
     exponent = power_of_two_exponent(
         max(float(X.max(initial=0.0)), -float(X.min(initial=0.0)))
     )
-    rows = X if exponent == 0 else np.ldexp(X, exponent)
+    rows = X if exponent == 0 else times_power_of_two(X, exponent)
     if not screen:
         return ScreenPoints(rows, None, None, exponent)
     columns = np.ones((d + 1, n), dtype=np.float32)
