@@ -111,7 +111,8 @@ def test_chapter_has_launch_and_download_buttons(chapter):
     html = chapter.read_text(encoding="utf-8")
     assert "mybinder.org/v2/gh/" in html, "Binder launch button missing"
     assert "colab.research.google.com/github/" in html, "Colab launch button missing"
-    assert f"_sources/book/{chapter.stem}.ipynb" in html, "download (.ipynb) button missing"
+    # the learner notebook (book/_ext/learner_buttons.py; tests/test_learner_buttons.py)
+    assert f"notebooks/{chapter.stem}.ipynb" in html, "download (.ipynb) button missing"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.name)

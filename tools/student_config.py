@@ -6,8 +6,10 @@ to ``_build/_config_student.yml``:
 
 - ``hide_solutions: true`` (book/_ext/hide_gated_solutions.py removes every
   solution, gated ones included);
-- no download button and no copied sources, since the ``.ipynb`` files they
-  offer contain the solutions;
+- no copied sources, since the book's ``.ipynb`` files contain the solutions;
+  the launch and download buttons offer the learner notebooks instead
+  (book/_ext/learner_buttons.py; ``notebooks/``, no solutions), and pages
+  without one keep only the print-to-PDF download;
 - local extension paths made absolute, as Jupyter Book resolves them from the
   configuration file's folder.
 """
@@ -25,7 +27,7 @@ def main(source: str = "_config.yml", target: str = "_build/_config_student.yml"
     config = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
     sphinx = config["sphinx"]
     sphinx["config"]["hide_solutions"] = True
-    sphinx["config"]["html_theme_options"]["use_download_button"] = False
+    sphinx["config"]["html_theme_options"]["use_download_button"] = True
     sphinx["config"]["html_copy_source"] = False
     sphinx["local_extensions"] = {
         name: os.path.abspath(path) for name, path in sphinx["local_extensions"].items()
