@@ -77,6 +77,7 @@ unit: $(STAMP)
 site-test: $(STAMP)
 	KMLIB_REQUIRE_SITE=1 $(BIN)/python -m pytest tests/test_site.py tests/test_browser.py \
 	    tests/test_legibility.py tests/test_learner_buttons.py
+	KMLIB_REQUIRE_SITE=1 $(BIN)/python -m pytest tests/test_widgets_browser.py -k built_chapters
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py book/*.ipynb
@@ -98,6 +99,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/dbscan_bench.py
 	$(BIN)/python benchmarks/quantize_bench.py
 	$(BIN)/python benchmarks/seeding_bench.py
+	$(BIN)/python benchmarks/scale_bench.py
 
 # ruff's formatter (checked; `make format` applies it) and linter, notebooks included.
 LINTED := kmlib tests benchmarks tools conftest.py

@@ -64,6 +64,15 @@ def test_root_holds_the_data_and_a_fallback_figure(all_widgets, name):
     assert widget.nbytes == len(widget._repr_html_().encode()) <= kplot.MAX_WIDGET_BYTES
 
 
+def test_jupyter_shows_the_html_and_the_pdf_gets_the_figure_as_png(all_widgets):
+    """IPython's bundle has text/html (Jupyter, the website) and image/png (the PDF's still)."""
+    from IPython.core.formatters import DisplayFormatter
+
+    bundle, _ = DisplayFormatter().format(all_widgets["nearest"])
+    assert bundle["text/html"] == all_widgets["nearest"]._repr_html_()
+    assert bundle["image/png"] == all_widgets["nearest"].fallback_png
+
+
 def test_the_json_cannot_close_its_script_element():
     widget = kplot.try_lloyd({"</script><b>x": np.arange(40.0).reshape(20, 2)})
     text = widget._repr_html_()

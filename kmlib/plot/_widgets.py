@@ -106,6 +106,14 @@ class Widget:
             f"</div>"
         )
 
+    def _repr_png_(self) -> bytes:
+        """The static figure, for front ends without HTML (the PDF's still).
+
+        Jupyter and the website prefer the HTML; the LaTeX builder
+        (``book/_ext/pdf_stills.py``) shows this PNG instead.
+        """
+        return self.fallback_png
+
     @property
     def nbytes(self) -> int:
         """Size of the widget's HTML, in bytes (UTF-8)."""

@@ -156,6 +156,11 @@ DATA_NOTE = (
     "which selfcheck (numpy only) cannot rebuild: compare with the solution"
 )
 
+WIDGET_NOTE = (
+    "its answer is read from the chapter's Try it widget ({}); compare "
+    "with the solution"
+)
+
 EXERCISES = (
     function_exercise(
         "ch1-ex-euclidean", "Your own Euclidean distance", 1, ["euclidean"]
@@ -198,6 +203,12 @@ EXERCISES = (
         1,
         ["nearest"],
     ),
+    discussion(
+        "ch1-ex-try-tie",
+        "A tie, in the widget",
+        1,
+        WIDGET_NOTE.format("a centre index"),
+    ),
     value_exercise(
         "ch2-ex-mean",
         "The mean, and only the mean",
@@ -230,6 +241,7 @@ EXERCISES = (
         "standard deviation (numpy's std, ddof=0).",
         fn=("standardize", "X"),
     ),
+    discussion("ch2-ex-try-same-spot", "Two centres on one spot", 2),
     value_exercise(
         "ch3-ex-by-hand",
         "D² probabilities by hand",
@@ -284,6 +296,12 @@ EXERCISES = (
         4,
         DATA_NOTE.format("make_blobs"),
     ),
+    discussion(
+        "ch4-ex-try-three-scores",
+        "Elbow, silhouette and gap, side by side",
+        4,
+        DATA_NOTE.format("make_blobs"),
+    ),
     value_exercise(
         "ch5-ex-core-count",
         "Core points from the k-distance plot",
@@ -306,6 +324,12 @@ EXERCISES = (
         "rings (ARI 1).",
     ),
     function_exercise("ch5-ex-own-dbscan", "DBSCAN yourself", 5, ["dbscan"]),
+    discussion(
+        "ch5-ex-try-three",
+        "Three clusters are not the three blobs",
+        5,
+        WIDGET_NOTE.format("eps and two noise counts"),
+    ),
     value_exercise(
         "ch6-ex-grey",
         "Four after all",
@@ -328,6 +352,12 @@ EXERCISES = (
     ),
     function_exercise(
         "ch6-ex-own-quantize", "Your own palette", 6, ["quantize"]
+    ),
+    discussion(
+        "ch6-ex-try-30db",
+        "Thirty decibels",
+        6,
+        DATA_NOTE.format("load_sample_image"),
     ),
 )
 

@@ -206,6 +206,42 @@ HINTS = {
         "Compare each image's MSE with its own 64-colour palette.",
         "A shared palette spends colours on both images.",
     ],
+    "ch1-ex-try-tie": [
+        "Halfway between c0 and c1 is their mean, (c0 + c1) / 2.",
+        "From the start (2.5, 2), count the arrow steps of 0.25 to the "
+        "midpoint; then compare the two distances the widget shows.",
+        "kmlib.nearest([[3, 4.25]], centers3): equal distances, and a tie "
+        "goes to the lowest index.",
+    ],
+    "ch2-ex-try-same-spot": [
+        "With two centres on one spot, every point is equally near to both: "
+        "which index wins a tie?",
+        "The second twin gets no point. Read help(kmlib.update) for what "
+        "happens to an empty cluster.",
+        "Compare kmlib.update(X, labels, 3, centers=C) with "
+        "kmlib.lloyd(X, C, record=True).history[1].centers.",
+    ],
+    "ch4-ex-try-three-scores": [
+        "On each data set, read the K at the bend of the WCSS curve and at "
+        "the top of the silhouette curve.",
+        "kmlib.knee finds the bend by a rule; the gap statistic's answer is "
+        "gap.best_k.",
+        "Only the gap statistic can answer K = 1: look at 'no structure'.",
+    ],
+    "ch5-ex-try-three": [
+        "Slide eps up from its lowest value with min_samples = 5 and watch "
+        "the number of clusters.",
+        "In code: loop eps over np.arange(1, 41) / 10 and count the clusters "
+        "with dbscan(X_noisy, eps, 5).max() + 1.",
+        "Noise among the added points: (labels[300:] == -1).sum(); among the "
+        "blob points: (labels[:300] == -1).sum().",
+    ],
+    "ch6-ex-try-30db": [
+        "Slide K up until the PSNR shown is above 30 dB.",
+        "The widget's numbers are in palette_widget.data['stops'] (k, psnr).",
+        "storage_cost(width * height, k)['bits_per_pixel'], with the "
+        "widget's image size.",
+    ],
 }
 
 #: Exercises checked by one checker use that checker's hints.
