@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_int
+from ._validation import check_int, check_representable
 
 __all__ = [
     "WORKING_MEMORY_BYTES",
@@ -35,6 +35,15 @@ __all__ = [
     "sq_dists",
     "power_of_two_exponent",
     "times_power_of_two",
+    "largest_magnitude",
+    "shift_for",
+    "Frame",
+    "nearest_blocks",
+    "unit_frame",
+    "safely_scaled",
+    "sq_dists_in_frame",
+    "centred_unit",
+    "scaled_radius",
 ]
 
 #: Bytes that one block of distances (rows by columns, float64) may use.
@@ -120,3 +129,200 @@ def times_power_of_two(A: np.ndarray, e: int, out: np.ndarray | None = None):
     if -1022 <= e <= 1023:
         return np.multiply(A, 2.0**e, out=out)
     return np.ldexp(A, e, out=out)
+
+
+def largest_magnitude(A: np.ndarray) -> float:
+    """``max |a|`` over the entries of ``A``, without an ``abs`` copy of it."""
+    return max(float(A.max(initial=0.0)), -float(A.min(initial=0.0)))
+
+
+#: Points are shifted only when the centres' offset exceeds this many times
+#: their spread (below it the GEMM identity loses at most about 2**-36).
+SHIFT_RATIO = 2.0**8
+
+
+def shift_for(C: np.ndarray) -> np.ndarray:
+    """A reference point near the rows of ``C``, with few significant bits.
+
+    Per column: the midpoint of ``C``'s range rounded to a multiple of the
+    power of two just above that range. Points near ``C`` are then at most
+    a few times the range away from it, so ``x - ref`` is exact for them
+    (Sterbenz): an offset such as 1.7e9 (Unix timestamps) costs nothing.
+    Centres whose offset is below :data:`SHIFT_RATIO` times their spread
+    (ordinary data) get the reference 0: nothing changes, and no pass over
+    the data is spent.
+    """
+    low, high = C.min(axis=0), C.max(axis=0)
+    half_spread = high / 2 - low / 2  # cannot overflow
+    mid = low / 2 + high / 2
+    q = np.frexp(half_spread)[1] + 1  # range < 2**q
+    ref = np.ldexp(np.round(np.ldexp(mid, -q)), q)
+    ref = np.where(half_spread == 0, low, ref)
+    # Not worth a pass over the data unless the offset dwarfs the spread
+    # (the identity's cancellation grows like offset**2 / spread**2).
+    spread = 2 * float(half_spread.max())
+    if not largest_magnitude(ref) > SHIFT_RATIO * spread:
+        return np.zeros_like(ref)
+    return ref
+
+
+class Frame:
+    """Coordinates ``(x - ref) * 2**e``: shifted near the points compared, scaled to about 1.
+
+    ``ref`` from :func:`shift_for`; ``e`` is 0 unless the shifted points and
+    centres are huge or tiny (beyond ``2**SAFE_EXPONENT`` or below its
+    inverse), and then brings them within about ``[-1, 1]``: no square can
+    overflow or underflow, and distances in the data's units are ``2**-e``
+    times those in the frame (exactly, a power of two).
+    """
+
+    def __init__(self, ref: np.ndarray, exponent: int):
+        self.ref, self.exponent = ref, exponent
+        self.scaled_ref = times_power_of_two(ref, exponent)
+        self.shifted = bool(np.any(ref != 0))
+
+    def __call__(self, A: np.ndarray) -> np.ndarray:
+        """``A`` (rows of points) in the frame's coordinates.
+
+        ``A`` itself (not a copy: do not write to it) when the frame is
+        the identity, as for ordinary data around the origin.
+        """
+        if self.exponent == 0:
+            return A - self.scaled_ref if self.shifted else A
+        out = times_power_of_two(A, self.exponent)
+        if self.shifted:
+            out -= self.scaled_ref
+        return out
+
+    def sq_units(self, values, name="X", what="the squared distances"):
+        """Squared distances of the frame in the data's units (or ``ValueError``)."""
+        if self.exponent == 0:
+            return values
+        with np.errstate(over="ignore"):
+            result = np.ldexp(values, -2 * self.exponent)
+        return check_representable(result, name, what)
+
+    def units(self, values, name="X", what="the distances"):
+        """Distances of the frame in the data's units (or ``ValueError``)."""
+        if self.exponent == 0:
+            return values
+        with np.errstate(over="ignore"):
+            result = np.ldexp(values, -self.exponent)
+        return check_representable(result, name, what)
+
+
+def unit_frame(X: np.ndarray, C: np.ndarray | None = None) -> Frame:
+    """The :class:`Frame` for comparing the rows of ``X`` with those of ``C``.
+
+    The reference comes from ``C`` (``X`` itself if ``C`` is None); the
+    exponent from the largest ``|x - ref|`` and ``|c - ref|``, found from
+    the columns' extremes without a copy of ``X``.
+    """
+    arrays = (X,) if C is None else (X, C)
+    ref = shift_for(arrays[-1])
+    half = 0.0  # half the largest |a - ref|, which cannot overflow
+    for A in arrays:
+        if not ref.any():  # no shift: the largest |a|, fast
+            half = max(half, largest_magnitude(A) / 2)
+            continue
+        for extreme in (A.min(axis=0), A.max(axis=0)):
+            half = max(half, largest_magnitude(extreme / 2 - ref / 2))
+    e = power_of_two_exponent(half) - 1
+    return Frame(ref, e if abs(e) > SAFE_EXPONENT else 0)
+
+
+def nearest_blocks(X, C, chunk_size=None, *, distances=True):
+    """Labels of the nearest centre, and (``distances``) the squared distances to it.
+
+    In the frame of :func:`unit_frame` (shifted near the centres, scaled to
+    about 1): the winner by the GEMM identity without ``||x||^2``, its
+    squared distance from the difference ``x - c``. Returns ``(labels,
+    sq_dists in the frame's units, frame)``; ``sq_dists`` is None without
+    ``distances``.
+    """
+    n, k = X.shape[0], C.shape[0]
+    frame = unit_frame(X, C)
+    Cs = frame(C)
+    c_sq_norms = sq_norms(Cs)
+    labels = np.empty(n, dtype=np.intp)
+    winners = np.empty(n, dtype=np.float64) if distances else None
+    for rows in row_blocks(n, block_rows(n, k, chunk_size)):
+        Xs = frame(X[rows])
+        labels[rows] = partial_sq_dists(Xs, Cs, c_sq_norms).argmin(axis=1)
+        if distances and frame.exponent == 0:  # from x - c
+            winners[rows] = sq_norms(X[rows] - C[labels[rows]])
+        elif distances:  # from x - c, scaled exactly
+            diff = times_power_of_two(X[rows], frame.exponent)
+            diff -= times_power_of_two(C[labels[rows]], frame.exponent)
+            winners[rows] = sq_norms(diff)
+    return labels, winners, frame
+
+
+#: Data with every magnitude within ``[2**-SAFE, 2**SAFE]`` are left unscaled:
+#: their squares, summed over many points, stay far from overflow and underflow.
+SAFE_EXPONENT = 200
+
+
+def safely_scaled(A: np.ndarray | None, *others: np.ndarray):
+    """``(A * 2**e, *others * 2**e, e)``: scaled to about 1 if ``A`` is huge or tiny.
+
+    ``e`` is 0 (and the arrays are returned as they are, not copied) when
+    the largest magnitude of ``A`` lies within ``2**-SAFE_EXPONENT`` and
+    ``2**SAFE_EXPONENT``; otherwise it brings that magnitude into
+    ``[1/2, 1)``. ``others`` (centres, say) get the same ``e``. Scaling by
+    a power of two is exact: results computed on the scaled arrays are the
+    unscaled ones times a power of two, where those could be computed at all.
+    """
+    e = 0 if A is None else power_of_two_exponent(largest_magnitude(A))
+    if -SAFE_EXPONENT <= e <= SAFE_EXPONENT:
+        return (A, *others, 0)
+    scaled = [
+        None if B is None else times_power_of_two(B, e) for B in (A, *others)
+    ]
+    return (*scaled, e)
+
+
+def sq_dists_in_frame(X: np.ndarray, C: np.ndarray, chunk_size=None):
+    """``(D, frame)``: the ``(n, k)`` squared distances in :func:`unit_frame`'s units.
+
+    The GEMM identity, clipped at 0, on the points shifted near ``C`` and
+    scaled to about 1, in blocks of rows; ``frame.sq_units(D)`` gives them
+    in the data's units.
+    """
+    n, k = X.shape[0], C.shape[0]
+    frame = unit_frame(X, C)
+    Cs = frame(C)
+    c_sq_norms = sq_norms(Cs)
+    out = np.empty((n, k), dtype=np.float64)
+    for rows in row_blocks(n, block_rows(n, k, chunk_size)):
+        out[rows] = sq_dists(frame(X[rows]), Cs, c_sq_norms)
+    return out, frame
+
+
+def centred_unit(X: np.ndarray) -> np.ndarray:
+    """``(X - mean) * 2**e`` with its largest magnitude in ``[1/2, 1)``: a new array.
+
+    For measures that neither a translation nor a scaling changes
+    (silhouette, Calinski-Harabasz, Davies-Bouldin). The mean is taken on
+    ``X`` scaled by a power of two if ``X`` is huge or tiny (it cannot
+    overflow); the scaling after centring is exact.
+    """
+    Xs, _ = safely_scaled(X)
+    centred = Xs - Xs.mean(axis=0)
+    e = power_of_two_exponent(largest_magnitude(centred))
+    return times_power_of_two(centred, e, out=centred)
+
+
+def scaled_radius(eps: float, e: int) -> float:
+    """``eps * 2**e`` for data scaled by ``2**e`` (:func:`safely_scaled`).
+
+    Exact, except where it would overflow or vanish: data scaled to about 1
+    lie within ``2 * sqrt(d)`` of each other, so a radius beyond ``2**100``
+    holds every pair (as ``eps`` did) and one below the smallest subnormal
+    holds only pairs at distance 0 (as ``eps`` did).
+    """
+    if e == 0:
+        return eps
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = float(np.ldexp(eps, e))
+    return min(max(scaled, 2.0**-1074), 2.0**100)

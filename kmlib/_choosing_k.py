@@ -42,7 +42,9 @@ import numpy as np
 from ._blocks import (
     WORKING_MEMORY_BYTES,
     block_rows,
+    centred_unit,
     row_blocks,
+    safely_scaled,
     sq_dists,
     sq_norms,
 )
@@ -274,12 +276,15 @@ def cluster_distance_sums(
     )
     ends = starts + sizes
     norms = sq_norms(points)
+    refine = far_from_origin(points, starts, sizes)
     symmetric = 8 * n * n_clusters <= WORKING_MEMORY_BYTES
     partial = np.zeros((n, n_clusters)) if symmetric else None
     for block in row_blocks(n, block_rows(n, n, chunk_size)):
         start, stop = block.start, block.stop
         first = start if symmetric else 0  # the first point compared
         distances = sq_dists(points[block], points[first:], norms[first:])
+        if refine:  # clusters far from the origin: close pairs from x - y
+            refine_close_pairs(distances, points, block, first, norms)
         m = stop - start
         distances[np.arange(m), np.arange(start - first, stop - first)] = 0.0
         np.sqrt(distances, out=distances)
@@ -299,6 +304,48 @@ def cluster_distance_sums(
                 partial[stop:, c] += distances[of_c, m:].sum(axis=0)
         del distances  # before the next block is allocated
         yield order[block], sums
+
+
+#: Pairs closer than this many times the GEMM identity's rounding bound are
+#: measured again from their differences (relative error below 2**-40).
+CLOSE_PAIR_FACTOR = 2.0**40
+
+
+def far_from_origin(points, starts, sizes) -> bool:
+    """Whether some cluster sits far from the origin for its size.
+
+    Then the GEMM identity's cancellation (about ``2**-53`` of the squared
+    norms) would show in its own distances: farther than ``2**15`` of its
+    radius (``2**-23`` relative error in a squared distance).
+    """
+    for start, size in zip(starts, sizes, strict=True):
+        cluster = points[start : start + size]
+        mean = cluster.mean(axis=0)
+        radius = np.sqrt(sq_norms(cluster - mean).max())
+        if radius > 0 and np.sqrt(mean @ mean) > 2.0**15 * radius:
+            return True
+    return False
+
+
+def refine_close_pairs(distances, points, block, first, norms) -> None:
+    """Recompute from differences the squared distances the identity cannot resolve.
+
+    ``distances[r, c]`` is the GEMM identity's value for the points
+    ``block.start + r`` and ``first + c``; where it is below
+    :data:`CLOSE_PAIR_FACTOR` times the identity's rounding bound
+    :math:`(8d + 32)\\,u\\,(\\lVert x\rVert^2 + \\lVert y\rVert^2)`, it is
+    replaced by :math:`\\sum_j (x_j - y_j)^2` (in bounded chunks of pairs).
+    """
+    d = points.shape[1]
+    bound = (8 * d + 32) * 2.0**-53 * CLOSE_PAIR_FACTOR
+    threshold = bound * (norms[block][:, None] + norms[first:][None, :])
+    rows, cols = np.nonzero(distances < threshold)
+    del threshold
+    step = max(1, WORKING_MEMORY_BYTES // (8 * d))
+    for lo in range(0, rows.size, step):
+        r, c = rows[lo : lo + step], cols[lo : lo + step]
+        diff = points[block.start + r] - points[first + c]
+        distances[r, c] = np.einsum("ij,ij->i", diff, diff)
 
 
 def silhouette_samples(X, labels, *, chunk_size=None) -> np.ndarray:
@@ -321,11 +368,15 @@ def silhouette_samples(X, labels, *, chunk_size=None) -> np.ndarray:
     which this function equals up to rounding).
 
     Both means come from the sums of distances from each point to each
-    cluster (``cluster_distance_sums``), computed on the centred data (a
-    translation changes no distance, and near the origin the GEMM identity
-    loses less to cancellation), ``chunk_size`` rows at a time (by default as
-    many as fit ``kmlib._blocks.WORKING_MEMORY_BYTES``, 16 MiB): memory grows
-    like ``n``, not ``n**2``, and time like :math:`n^2 d`.
+    cluster (``cluster_distance_sums``), computed on the data centred and
+    scaled by a power of two (neither changes any :math:`s(i)`; near the
+    origin the GEMM identity loses less to cancellation, and at about 1 no
+    square overflows or underflows). When a cluster sits far from the
+    origin for its size, the pairs the identity cannot resolve are measured
+    again from their differences (``refine_close_pairs``). They are summed
+    ``chunk_size`` rows at a time (by default as many as fit
+    ``kmlib._blocks.WORKING_MEMORY_BYTES``, 16 MiB): memory grows like
+    ``n``, not ``n**2``, and time like :math:`n^2 d`.
 
     Parameters
     ----------
@@ -363,9 +414,9 @@ def silhouette_samples(X, labels, *, chunk_size=None) -> np.ndarray:
     if chunk_size is not None:
         chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
     sizes = np.bincount(clusters).astype(np.float64)  # |C| for each cluster
-    # A translation changes no distance, but near the origin the GEMM
-    # identity loses less to cancellation: work on the centred data.
-    X = X - X.mean(axis=0)
+    # A translation or a scaling changes no s(i); near the origin the GEMM
+    # identity loses less, and at about 1 no square overflows: centre, scale.
+    X = centred_unit(X)
     a, b = np.zeros(n), np.zeros(n)
     blocks = cluster_distance_sums(X, clusters, n_clusters, chunk_size)
     for block, sums in blocks:  # sums[i, c]: sum of d(i, j) over j in c
@@ -405,9 +456,12 @@ def silhouette_score(X, labels, *, chunk_size: int | None = None) -> float:
 # ---------------------------------------------------------------------------
 
 
-def _cluster_means(X, labels):
+def _cluster_means(X, labels, centre=True):
     X = check_array(X, "X")
     codes, n_labels = check_cluster_labels(labels, X.shape[0])
+    # CH and DB are ratios: a translation or a scaling changes neither. DB
+    # is only scaled (exactly): equal means must stay equal (they count 0).
+    X = centred_unit(X) if centre else safely_scaled(X)[0]
     _, Xs, codes_s, sizes, starts = _sorted_by_cluster(X, codes, n_labels)
     means = np.add.reduceat(Xs, starts, axis=0) / sizes[:, None]
     return Xs, codes_s, sizes, starts, means
@@ -485,7 +539,7 @@ def davies_bouldin_score(X, labels) -> float:
     >>> round(davies_bouldin_score([[0.0], [1.0], [5.0], [6.0]], [0, 0, 1, 1]), 6)
     0.2
     """
-    Xs, codes_s, sizes, starts, means = _cluster_means(X, labels)
+    Xs, codes_s, sizes, starts, means = _cluster_means(X, labels, centre=False)
     diff = Xs - means[codes_s]
     to_mean = np.sqrt(np.einsum("ij,ij->i", diff, diff))
     spread = np.add.reduceat(to_mean, starts) / sizes
@@ -529,6 +583,10 @@ class GapResult:
     gap: np.ndarray
     s_k: np.ndarray
     best_k: int
+
+
+#: log 2, to move log W_k back to the data's units after scaling by 2**e.
+LN2 = float(np.log(2.0))
 
 
 def reference_sampler(X: np.ndarray, reference: str):
@@ -644,6 +702,7 @@ def gap_statistic(
     X = check_array(X, "X")
     ks = check_ks(ks, X.shape[0])
     n_refs = check_int(n_refs, "n_refs", minimum=1)
+    X, e = safely_scaled(X)  # huge or tiny: by 2**e; log W_k moves by -2e ln 2
     draw_reference = reference_sampler(X, check_reference(reference))
     check_fewer_clusters_than_points(X, ks)
     rng = check_random_state(random_state)
@@ -659,6 +718,7 @@ def gap_statistic(
     # 3. Gap(k), and s_k (the sd with ddof=0, as in the paper)
     ref_log_w_mean = ref_log_w.mean(axis=0)
     gap = ref_log_w_mean - log_w
+    log_w, ref_log_w_mean = log_w - 2 * e * LN2, ref_log_w_mean - 2 * e * LN2
     s_k = ref_log_w.std(axis=0) * np.sqrt(1.0 + 1.0 / n_refs)
     # 4. the smallest k with Gap(k) >= Gap(k+1) - s_{k+1}, else the largest
     passes = gap[:-1] >= gap[1:] - s_k[1:]

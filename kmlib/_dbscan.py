@@ -35,14 +35,20 @@ floating-point error of :math:`\varepsilon`).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
+from ._blocks import safely_scaled, scaled_radius
 from ._kernels.grid import grid_neighbourhoods, kth_neighbour_distances
-from ._validation import check_array, check_int, check_scalar
+from ._validation import (
+    check_array,
+    check_bool,
+    check_int,
+    check_representable,
+    check_scalar,
+)
 
 __all__ = ["dbscan", "k_distance", "DBSCANReplay"]
 
@@ -134,14 +140,8 @@ class WaveRecorder:
         )
 
 
-def check_flag(value, name: str) -> bool:
-    """Return ``value`` as a bool; anything but a bool raises ``TypeError``."""
-    if not isinstance(value, bool | np.bool_):
-        kind = type(value).__name__
-        if isinstance(value, numbers.Number):
-            kind = f"{value!r} (type {kind})"
-        raise TypeError(f"{name} must be True or False; got {kind}")
-    return bool(value)
+#: kept for callers of the old name: :func:`kmlib._validation.check_bool`
+check_flag = check_bool
 
 
 def dbscan(X, eps=0.5, min_samples=5, *, return_core=False, record=False):
@@ -208,9 +208,10 @@ def dbscan(X, eps=0.5, min_samples=5, *, return_core=False, record=False):
     X = check_array(X, "X")
     eps = check_scalar(eps, "eps", minimum=0.0, include_minimum=False)
     min_samples = check_int(min_samples, "min_samples", minimum=1)
-    return_core = check_flag(return_core, "return_core")
-    record = check_flag(record, "record")
-    neighbourhoods = grid_neighbourhoods(X, eps)  # N(i), i itself included
+    return_core = check_bool(return_core, "return_core")
+    record = check_bool(record, "record")
+    X, e = safely_scaled(X)  # huge or tiny: X and eps times 2**e, exactly
+    neighbourhoods = grid_neighbourhoods(X, scaled_radius(eps, e))  # N(i)
     core = neighbourhoods.sizes >= min_samples
     labels = np.full(len(X), -1, dtype=np.int64)  # -1: not reached (yet)
     waves = WaveRecorder(core) if record else None
@@ -278,5 +279,7 @@ def k_distance(X, k):
     """
     X = check_array(X, "X", min_rows=2)
     k = check_int(k, "k", minimum=1, maximum=X.shape[0] - 1)
+    X, e = safely_scaled(X)  # huge or tiny: times 2**e, exactly, and back
     distances = kth_neighbour_distances(X, k)  # to the k-th nearest other point
-    return np.sort(distances)[::-1].copy()
+    distances = np.ldexp(np.sort(distances)[::-1], -e)
+    return check_representable(distances, "X", "the k-distances")

@@ -17,6 +17,12 @@ whose middle term, for all pairs at once, is one matrix product ``X @ C.T``
   three terms are large and nearly cancel, so rounding can leave a small
   negative number. Results are clipped at 0, and :func:`nearest` recomputes the
   distance to the winning centre directly from ``x - c``.
+- *offset and scale*: the points and centres are first moved near the
+  centres and, if huge or tiny, multiplied by a power of two
+  (:func:`kmlib._blocks.unit_frame`), so Unix timestamps or coordinates in
+  metres lose nothing to the identity, and no square overflows or
+  underflows; results are scaled back exactly, or refused with a
+  ``ValueError`` if float64 cannot hold them.
 - *memory*: the points are processed in blocks of rows ("chunks"), so the
   largest temporary is ``(chunk, k)``; nothing of shape ``(n, k, d)`` or
   ``(n, n)`` is ever allocated.
@@ -34,11 +40,9 @@ import numpy as np
 
 from ._blocks import (
     WORKING_MEMORY_BYTES,
-    block_rows,
-    partial_sq_dists,
-    row_blocks,
-    sq_dists,
-    sq_norms,
+    nearest_blocks,
+    sq_dists_in_frame,
+    unit_frame,
 )
 from ._validation import check_array, check_matching_width
 
@@ -71,8 +75,9 @@ def euclidean(a, b) -> float:
         raise ValueError(
             f"a and b must have the same number of coordinates; got {a.shape[0]} and {b.shape[0]}"
         )
-    diff = a - b
-    return float(np.sqrt(diff @ diff))
+    frame = unit_frame(a[None, :], b[None, :])  # scaled: 2e200 is a float
+    diff = frame(a[None, :])[0] - frame(b[None, :])[0]
+    return float(frame.units(np.sqrt(diff @ diff), "a and b", "the distance"))
 
 
 def check_points_and_centers(X, C):
@@ -103,7 +108,13 @@ def pairwise_sq_dists(X, C, *, chunk_size: int | None = None) -> np.ndarray:
     -------
     ndarray of shape (n, k), float64
         ``D[i, j]`` is the squared distance from ``X[i]`` to ``C[j]``; never
-        negative.
+        negative. Computed on the points moved near the centres and scaled
+        by a power of two where needed (see the module's notes).
+
+    Raises
+    ------
+    ValueError
+        If a squared distance exceeds float64's range (about 1.8e308).
 
     Examples
     --------
@@ -112,13 +123,10 @@ def pairwise_sq_dists(X, C, *, chunk_size: int | None = None) -> np.ndarray:
            [25., 16.]])
     """
     X, C = check_points_and_centers(X, C)
-    n, k = X.shape[0], C.shape[0]
-    c_sq_norms = sq_norms(C)
-    out = np.empty((n, k), dtype=np.float64)
-    for rows in row_blocks(n, block_rows(n, k, chunk_size)):
-        # ||x||^2 - 2 x.c + ||c||^2, clipped at 0
-        out[rows] = sq_dists(X[rows], C, c_sq_norms)
-    return out
+    # ||x||^2 - 2 x.c + ||c||^2, clipped at 0, in blocks of rows, on the
+    # points shifted near C and scaled by a power of two (then scaled back)
+    D, frame = sq_dists_in_frame(X, C, chunk_size)
+    return frame.sq_units(D)
 
 
 def nearest(X, C, *, chunk_size=None) -> tuple[np.ndarray, np.ndarray]:
@@ -127,7 +135,9 @@ def nearest(X, C, *, chunk_size=None) -> tuple[np.ndarray, np.ndarray]:
     .. math:: \ell_i = \operatorname*{arg\,min}_j \lVert x_i - c_j \rVert^2
 
     Ties go to the lowest centre index (``numpy.argmin`` keeps the first
-    minimum), as in scikit-learn. The winner is found from
+    minimum), as in scikit-learn. The work is done on the points moved near
+    the centres when their offset dwarfs their spread, and scaled by a power
+    of two when they are huge or tiny (exact; see the module's notes). The winner is found from
     :math:`\lVert c_j \rVert^2 - 2\, x_i \cdot c_j` (the identity without the
     term :math:`\lVert x_i \rVert^2`, which is the same for every centre).
     The squared distance returned for the winning centre is recomputed
@@ -158,12 +168,8 @@ def nearest(X, C, *, chunk_size=None) -> tuple[np.ndarray, np.ndarray]:
     (array([0, 1, 0]), array([0., 1., 1.]))
     """
     X, C = check_points_and_centers(X, C)
-    n, k = X.shape[0], C.shape[0]
-    c_sq_norms = sq_norms(C)
-    labels = np.empty(n, dtype=np.intp)
-    winners = np.empty(n, dtype=np.float64)
-    for rows in row_blocks(n, block_rows(n, k, chunk_size)):
-        # ||c||^2 - 2 x.c decides the winner (||x||^2 is the same for all c)
-        labels[rows] = partial_sq_dists(X[rows], C, c_sq_norms).argmin(axis=1)
-        winners[rows] = sq_norms(X[rows] - C[labels[rows]])  # from x - c
-    return labels, winners
+    # In blocks of rows, on the points shifted near C and scaled by a power
+    # of two: ||c||^2 - 2 x.c decides the winner (||x||^2 is the same for
+    # all c); its squared distance is recomputed from x - c.
+    labels, winners, frame = nearest_blocks(X, C, chunk_size)
+    return labels, frame.sq_units(winners)

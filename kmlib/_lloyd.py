@@ -68,18 +68,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._blocks import power_of_two_exponent, sq_norms, times_power_of_two
-from ._distance import nearest, pairwise_sq_dists
+from ._blocks import (
+    largest_magnitude,
+    nearest_blocks,
+    power_of_two_exponent,
+    safely_scaled,
+    sq_dists_in_frame,
+    sq_norms,
+    times_power_of_two,
+)
 from ._kernels.screen import exact_labels, prepare, screened_labels
 from ._kernels.sums import cluster_sums, feature_rows
 from ._seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
 from ._validation import (
     check_array,
+    check_bool,
     check_int,
     check_labels,
     check_matching_width,
     check_n_clusters,
     check_random_state,
+    check_representable,
     check_sample_weight,
     check_scalar,
 )
@@ -188,11 +197,6 @@ def check_cluster_labels(
     return array
 
 
-def largest_magnitude(A: np.ndarray) -> float:
-    """``max |a|`` over the entries of ``A``, without an ``abs`` copy of it."""
-    return max(float(A.max(initial=0.0)), -float(A.min(initial=0.0)))
-
-
 def tolerance(X: np.ndarray, tol) -> float:
     """scikit-learn's absolute tolerance: ``tol`` times the mean feature variance.
 
@@ -236,7 +240,8 @@ def assign(X, centers) -> np.ndarray:
     """
     X = check_array(X, "X")
     centers = check_centers(centers, X)
-    labels, _ = nearest(X, centers)
+    # on the points shifted near the centres, scaled by a power of two
+    labels, _, _ = nearest_blocks(X, centers, distances=False)
     return labels
 
 
@@ -344,11 +349,14 @@ def update(X, labels, k, *, centers=None, sample_weight=None) -> np.ndarray:
     if centers is not None:
         centers = check_centers(centers, X, k=k)
     w = check_sample_weight(sample_weight, X.shape[0])
+    # huge or tiny numbers are scaled by a power of two (exact), and back
+    X, centers, e = safely_scaled(X, centers)
+    w, _ = safely_scaled(w)  # weights too: the means do not change
     # N_j (the weight of cluster j) and the sum of w_i x_i over cluster j
     counts, sums = cluster_sums(feature_rows(X, w), labels, k, w)
     if np.any(counts == 0):  # an empty cluster: re-seed it at a far point
         reseed_empty(X, labels, counts, sums, centers, w)
-    return means(counts, sums)
+    return np.ldexp(means(counts, sums), -e)
 
 
 def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
@@ -393,15 +401,47 @@ def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
     centers = check_centers(centers, X)
     k = centers.shape[0]
     labels = check_cluster_labels(labels, X.shape[0], k)
+    per_cluster = check_bool(per_cluster, "per_cluster")
     w = check_sample_weight(sample_weight, X.shape[0])
+    # w_i ||x_i - c_l||^2, on X scaled by 2**e if it is huge or tiny
+    terms, e = inertia_terms(X, centers, labels, w)
+    if per_cluster:
+        J = np.bincount(labels, weights=terms, minlength=k)
+    else:
+        J = float(terms.sum())
+    return check_representable(scale_back(J, -2 * e), "X", "the inertia")
+
+
+def inertia_terms(X, centers, labels, sample_weight=None, exponent=None):
+    r"""``(terms, e)``: :math:`w_i \lVert x_i - c_{\ell_i} \rVert^2` in units of ``2**-2e``.
+
+    From the differences, on ``X`` and ``centers`` scaled by ``2**e``
+    (:func:`kmlib._blocks.safely_scaled`: ``e = 0`` unless they are huge or
+    tiny, so that no square overflows or underflows). A caller that knows
+    that ``e`` (Lloyd's loop does) passes it as ``exponent``.
+    """
+    if exponent is None:
+        X, centers, e = safely_scaled(X, centers)
+    else:
+        e = exponent
+        if e:
+            X = times_power_of_two(X, e)
+            centers = times_power_of_two(centers, e)
     diff = np.take(centers, labels, axis=0)  # c_l for every point
     np.subtract(X, diff, out=diff)  # x - c_l, in place: one (n, d) temporary
     terms = sq_norms(diff)  # ||x_i - c_l||^2
-    if w is not None:  # (weights of 1 change nothing, bit for bit)
-        terms *= w
-    if per_cluster:
-        return np.bincount(labels, weights=terms, minlength=k)
-    return float(terms.sum())
+    if sample_weight is not None:  # (weights of 1 change nothing, bit for bit)
+        terms *= sample_weight
+    return terms, e
+
+
+def scale_back(J, e: int):
+    """``J * 2**e`` for a float or an array (``J`` itself when ``e`` is 0)."""
+    if e == 0:
+        return J
+    with np.errstate(over="ignore"):
+        scaled = np.ldexp(J, e)
+    return float(scaled) if np.ndim(scaled) == 0 else scaled
 
 
 # ---------------------------------------------------------------------------
@@ -423,6 +463,15 @@ class LloydData:
     overflow and underflow. The centres live in the same units inside the
     run; :meth:`work_units` and :meth:`data_units` convert.
 
+    The result is checked on the data themselves: the inertia is recomputed
+    from the returned centres (so ``result.inertia`` equals
+    :func:`inertia` of the result), and if the centring rounded away digits
+    that matter (a column mixing ``2**62`` and ``1``: a centre off its
+    cluster's mean by more than ``2**-24`` of the cluster's radius), Lloyd's
+    steps are finished on the uncentred data (:meth:`settle`). Ordinary data
+    never get there: a bound on the centring's rounding, compared with every
+    cluster's radius, rules it out without a pass over the data.
+
     The assignment step is ``"screened"`` (:mod:`kmlib._kernels.screen`:
     single precision with an exact recheck of the close calls) or
     ``"exact"`` (double precision in scikit-learn's 256-row blocks). Both give
@@ -436,7 +485,8 @@ class LloydData:
             )
         # Data far outside [2**-200, 2**200]: means and variances on X * 2**e0,
         # which round exactly as X's would, but cannot overflow or underflow.
-        e0 = power_of_two_exponent(largest_magnitude(X))
+        largest = largest_magnitude(X)
+        e0 = power_of_two_exponent(largest)
         e0 = e0 if abs(e0) > 200 else 0
         Xs = X if e0 == 0 else times_power_of_two(X, e0)
         self.offset, self.mean = (
@@ -451,6 +501,11 @@ class LloydData:
         if self.exponent:
             times_power_of_two(columns, self.exponent, out=columns)  # exact
         self.tol_abs = float(np.ldexp(tolerance(Xs, tol), 2 * self.exponent))
+        self.original = X
+        # centring rounds each number by at most about 2**-52 of the largest
+        self.centring_error = 2.0**-51 * max(
+            largest, largest_magnitude(np.ldexp(self.mean, -e0))
+        )
         self.X = np.ascontiguousarray(
             columns.T
         )  # the same numbers, one row per point
@@ -487,9 +542,16 @@ class LloydData:
         return means(counts, sums), reseeded
 
     def wcss(self, centers, labels) -> float:
-        """The inertia of the labels and centres, in the data's units."""
-        J = inertia(self.X, centers, labels, sample_weight=self.sample_weight)
-        return float(np.ldexp(J, -2 * (self.exponent + self.offset)))
+        """The inertia of the labels and centres, in the data's units.
+
+        Recomputed on the data from the centres in the data's units, exactly
+        as :func:`inertia` computes it, so that ``result.inertia ==
+        kmlib.inertia(X, result.centers, result.labels)``; ``ValueError`` if
+        it exceeds float64's range.
+        """
+        centers = self.data_units(centers)  # what the result returns
+        w = self.sample_weight
+        return inertia(self.original, centers, labels, sample_weight=w)
 
     def record(self, n_iter, init_centers, centers, labels) -> IterationRecord:
         """What the animations draw of one iteration (its starting centres)."""
@@ -497,18 +559,80 @@ class LloydData:
         return IterationRecord(shown, labels, self.wcss(centers, labels))
 
     def result(
-        self, centers, labels, n_iter, converged, history
+        self, centers, labels, n_iter, converged, history, means_of=None
     ) -> KMeansResult:
-        """The run's outcome, in the data's units; warns if clusters are missing."""
-        warn_if_few_clusters(labels, centers.shape[0], stacklevel=4)
-        return KMeansResult(
-            self.data_units(centers),
-            labels,
-            self.wcss(centers, labels),
-            n_iter,
-            converged,
-            history,
+        """The run's outcome, in the data's units; warns if clusters are missing.
+
+        If centring lost digits of the data (a huge offset with fine detail,
+        such as 2**62 and 1 in one column), the centres and labels are
+        settled again on the data themselves (:meth:`settle`). ``means_of``:
+        the labels whose means ``centers`` are (``labels`` if None).
+        """
+        k, w = centers.shape[0], self.sample_weight
+        data_centers = self.data_units(centers)
+        terms, e = inertia_terms(
+            self.original, data_centers, labels, w, exponent=self.offset
         )
+        J = check_representable(
+            scale_back(float(terms.sum()), -2 * e), "X", "the inertia"
+        )
+        means_of = labels if means_of is None else means_of
+        if self.may_have_lost_digits(terms, e, labels, k) and self.lost_digits(
+            data_centers, means_of
+        ):
+            data_centers, labels, J = self.settle(labels, k)
+        centers = data_centers
+        warn_if_few_clusters(labels, centers.shape[0], stacklevel=4)
+        return KMeansResult(centers, labels, J, n_iter, converged, history)
+
+    def may_have_lost_digits(self, terms, e, labels, k) -> bool:
+        """Whether the centring's rounding could matter for some cluster.
+
+        It cannot when it is below ``2**-26`` of every cluster's radius
+        (from the inertia ``terms`` of the points, in units of ``2**-2e``);
+        then :meth:`lost_digits` need not look.
+        """
+        w = self.sample_weight
+        sizes = np.bincount(labels, weights=w, minlength=k)
+        per_cluster = np.bincount(labels, weights=terms, minlength=k)
+        filled = sizes > 0
+        radius = np.ldexp(np.sqrt(per_cluster[filled] / sizes[filled]), -e)
+        return bool(np.any(2.0**26 * self.centring_error >= radius))
+
+    def lost_digits(self, centers, labels) -> bool:
+        """Whether the run's centres are off their clusters' true means.
+
+        Off by more than ``2**-24`` of the cluster's radius (plus ``2**-40``
+        of its mean's size): digits the centring rounded away mattered.
+        On ordinary data the two agree to about ``1e-16`` and nothing
+        changes; ``[[2**62, 0], [0, 0], [1, 1]]`` does not.
+        """
+        X, w = self.original, self.sample_weight
+        k = centers.shape[0]
+        sizes = np.bincount(labels, weights=w, minlength=k)
+        filled = sizes > 0
+        exact = update(X, labels, k, sample_weight=w)
+        J = inertia(X, exact, labels, per_cluster=True, sample_weight=w)
+        radius = np.sqrt(J[filled] / sizes[filled])
+        size = np.abs(exact[filled]).max(axis=1)
+        off = np.abs(centers[filled] - exact[filled]).max(axis=1)
+        return bool(np.any(off > 2.0**-24 * radius + 2.0**-40 * size))
+
+    def settle(self, labels, k: int, max_rounds: int = 100):
+        """Lloyd's steps on the uncentred data, from ``labels``, until they repeat.
+
+        :func:`update` and :func:`assign` work on the data themselves (shifted
+        near the centres, scaled by a power of two), so every centre is the
+        mean of its points and every label the nearest centre of the result.
+        """
+        X, w = self.original, self.sample_weight
+        for _ in range(max_rounds):
+            centers = update(X, labels, k, sample_weight=w)
+            new_labels = assign(X, centers)
+            if np.array_equal(new_labels, labels):
+                break
+            labels = new_labels
+        return centers, labels, inertia(X, centers, labels, sample_weight=w)
 
 
 def warn_if_few_clusters(
@@ -611,6 +735,7 @@ def lloyd(
     check_n_clusters(len(init_centers), len(X), rows)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     w = check_sample_weight(sample_weight, len(X))
+    record = check_bool(record, "record")
     data = LloydData(X, w, tol, assignment)  # centred and scaled, once
     tol_abs = data.tol_abs
     centers = data.work_units(init_centers)
@@ -627,8 +752,10 @@ def lloyd(
         if shift <= tol_abs:
             break  # 3. the centres have (almost) stopped moving
         labels_old = labels
-    labels = data.assign(centers)  # the labels of the final centres
-    return data.result(centers, labels, n_iter, shift <= tol_abs, history)
+    final = data.assign(centers)  # the labels of the final centres
+    return data.result(
+        centers, final, n_iter, shift <= tol_abs, history, labels
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -931,12 +1058,13 @@ class KMeans:
     def predict(self, X) -> np.ndarray:
         """Index of the nearest fitted centre of every row of ``X``."""
         X = self._check_fitted_input(X)
-        return nearest(X, self.cluster_centers_)[0]
+        return nearest_blocks(X, self.cluster_centers_, distances=False)[0]
 
     def transform(self, X) -> np.ndarray:
         """Euclidean (not squared) distances from every row to every centre, shape (n, k)."""
         X = self._check_fitted_input(X)
-        return np.sqrt(pairwise_sq_dists(X, self.cluster_centers_))
+        D, frame = sq_dists_in_frame(X, self.cluster_centers_)
+        return frame.units(np.sqrt(D), "X", "the distances")
 
     def fit_transform(self, X, y=None, sample_weight=None) -> np.ndarray:
         """Fit (with ``sample_weight``, see :meth:`fit`), then :meth:`transform` ``X``."""
@@ -949,7 +1077,8 @@ class KMeans:
         """
         X = self._check_fitted_input(X)
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
-        sq = nearest(X, self.cluster_centers_)[1]
-        if sample_weight is None:
-            return -float(sq.sum())
-        return -float(np.dot(sample_weight, sq))
+        _, sq, frame = nearest_blocks(X, self.cluster_centers_)
+        w, e = safely_scaled(sample_weight)  # (None, 0) without weights
+        J = float(sq.sum()) if w is None else float(np.dot(w, sq))
+        J = scale_back(J, -2 * frame.exponent - e)
+        return -check_representable(J, "X", "the inertia")

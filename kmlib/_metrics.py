@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array
+from ._blocks import safely_scaled
+from ._validation import check_array, check_label_values, check_representable
 
 __all__ = [
     "linear_sum_assignment",
@@ -112,18 +113,14 @@ def _shortest_augmenting_path(cost, row, u, v, owner, way) -> int:
 
 
 def _check_label_pair(labels_true, labels_pred):
-    labels_true = np.asarray(labels_true)
-    labels_pred = np.asarray(labels_pred)
-    for name, labels in (
-        ("labels_true", labels_true),
-        ("labels_pred", labels_pred),
-    ):
-        if labels.ndim != 1:
-            raise ValueError(
-                f"{name} must be a 1-D array; got shape {labels.shape}"
-            )
-        if labels.size == 0:
-            raise ValueError(f"{name} must not be empty")
+    """Both labelings as 1-D arrays of integers or strings, of one length.
+
+    Missing values (NaN, ``None``, pandas ``NA``), a mix of numbers and
+    strings and non-integral floats are refused (see
+    :func:`kmlib._validation.check_label_values`).
+    """
+    labels_true = check_label_values(labels_true, "labels_true")
+    labels_pred = check_label_values(labels_pred, "labels_pred")
     if labels_true.shape != labels_pred.shape:
         raise ValueError(
             "labels_true and labels_pred must have the same length; got "
@@ -132,18 +129,28 @@ def _check_label_pair(labels_true, labels_pred):
     return labels_true, labels_pred
 
 
-def _contingency(labels_true, labels_pred):
+def _pairs(labels_true, labels_pred):
+    """The (class, cluster) pairs that occur, and how often: no dense table.
+
+    Returns ``(classes, clusters, rows, cols, counts)``: the sorted distinct
+    values of each labeling, and for every pair that occurs its row and
+    column in the contingency matrix and its count. Memory is ``O(n)``,
+    whatever the numbers of classes and clusters (``n`` singletons each
+    would make an ``n x n`` table).
+    """
     classes, true_idx = np.unique(labels_true, return_inverse=True)
     clusters, pred_idx = np.unique(labels_pred, return_inverse=True)
-    counts = np.bincount(
-        true_idx.ravel() * clusters.size + pred_idx.ravel(),
-        minlength=classes.size * clusters.size,
-    )
-    return (
-        counts.reshape(classes.size, clusters.size).astype(np.int64),
-        classes,
-        clusters,
-    )
+    codes = true_idx.ravel().astype(np.int64) * clusters.size + pred_idx.ravel()
+    pairs, counts = np.unique(codes, return_counts=True)
+    rows, cols = np.divmod(pairs, clusters.size)
+    return classes, clusters, rows, cols, counts.astype(np.int64)
+
+
+def _contingency(labels_true, labels_pred):
+    classes, clusters, rows, cols, counts = _pairs(labels_true, labels_pred)
+    table = np.zeros((classes.size, clusters.size), dtype=np.int64)
+    table[rows, cols] = counts
+    return table, classes, clusters
 
 
 def contingency_matrix(labels_true, labels_pred) -> np.ndarray:
@@ -302,11 +309,15 @@ def center_error(true_centers, centers) -> float:
             f"{true_centers.shape} and {centers.shape}"
         )
     k, d = centers.shape
+    # huge numbers: scaled by a power of two (exact), so no sum overflows
+    both, e = safely_scaled(np.vstack([true_centers, centers]))
+    true_centers, centers = both[:k], both[k:]
     cost = np.empty((k, k))
     for j in range(k):  # (k, d) temporaries only
         cost[j] = np.abs(centers - true_centers[j]).sum(axis=1)
     rows, cols = linear_sum_assignment(cost)
-    return float(cost[rows, cols].sum() / (k * d))
+    error = float(np.ldexp(cost[rows, cols].sum() / (k * d), -e))
+    return check_representable(error, "centers", "the mean absolute error")
 
 
 def adjusted_rand_score(labels_true, labels_pred) -> float:
@@ -330,11 +341,11 @@ def adjusted_rand_score(labels_true, labels_pred) -> float:
     0.5714285714285714
     """
     labels_true, labels_pred = _check_label_pair(labels_true, labels_pred)
-    counts = _contingency(labels_true, labels_pred)[0]
+    _, _, rows, cols, counts = _pairs(labels_true, labels_pred)  # no n x n
     n = int(labels_true.size)
-    sum_squares = int((counts.astype(object) ** 2).sum())
-    n_c = [int(x) for x in counts.sum(axis=1)]
-    n_k = [int(x) for x in counts.sum(axis=0)]
+    sum_squares = sum(int(x) ** 2 for x in counts)
+    n_c = [int(x) for x in np.bincount(rows, weights=counts)]
+    n_k = [int(x) for x in np.bincount(cols, weights=counts)]
     # Ordered pairs (i != j), as scikit-learn's pair_confusion_matrix.
     tp = sum_squares - n
     fp = sum(x * x for x in n_k) - sum_squares  # same cluster, different class
@@ -371,5 +382,7 @@ def purity(labels_true, labels_pred) -> float:
     0.8
     """
     labels_true, labels_pred = _check_label_pair(labels_true, labels_pred)
-    counts = _contingency(labels_true, labels_pred)[0]
-    return float(counts.max(axis=0).sum() / labels_true.size)
+    _, clusters, _, cols, counts = _pairs(labels_true, labels_pred)  # no n x n
+    largest = np.zeros(clusters.size, dtype=np.int64)
+    np.maximum.at(largest, cols, counts)  # the majority class of each cluster
+    return float(largest.sum() / labels_true.size)

@@ -30,9 +30,17 @@ import math
 
 import numpy as np
 
+from ._blocks import SAFE_EXPONENT, largest_magnitude, power_of_two_exponent
 from ._kernels.palette import map_to_palette
 from ._lloyd import kmeans
-from ._validation import _describe, check_int, check_random_state, check_scalar
+from ._validation import (
+    _describe,
+    as_array,
+    check_int,
+    check_random_state,
+    check_representable,
+    check_scalar,
+)
 
 __all__ = ["quantize", "mse", "psnr", "storage_cost"]
 
@@ -52,12 +60,7 @@ def check_image(image, name: str = "image") -> np.ndarray:
     images values in [0, 1], no NaN or infinity. bool, complex, object and
     string arrays raise ``TypeError``.
     """
-    try:
-        array = np.asarray(image)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"{name} must be an (H, W, 3) array; could not convert {_describe(image)}: {error}"
-        ) from None
+    array = as_array(image, name, what="an (H, W, 3) array")
     if array.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must hold integers (0-255) or floats (0-1); got {_describe(array)}"
@@ -315,7 +318,7 @@ def quantize(
 
 
 def _check_pair(a, b):
-    a_arr, b_arr = np.asarray(a), np.asarray(b)
+    a_arr, b_arr = as_array(a, "a"), as_array(b, "b")
     for name, arr in (("a", a_arr), ("b", b_arr)):
         if arr.dtype.kind not in "biuf":
             raise TypeError(
@@ -348,17 +351,70 @@ def mse(a, b) -> float:
     """
     a, b = _check_pair(a, b)
     a, b = a.reshape(-1), b.reshape(-1)
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise ValueError("a and b must be finite")
+    e = _mse_exponent(a, b)  # huge or tiny floats: scaled by 2**e, exactly
     total = 0.0
     for start in range(0, a.size, _BLOCK_ELEMENTS):
-        diff = (
-            np.asarray(a[start : start + _BLOCK_ELEMENTS], dtype=np.float64)
-            - b[start : start + _BLOCK_ELEMENTS]
-        )
+        block = slice(start, start + _BLOCK_ELEMENTS)
+        diff = _difference(a[block], b[block], e)
         total += float(diff @ diff)
-    result = total / a.size
-    if not math.isfinite(result):
-        raise ValueError("a and b must be finite")
-    return result
+    with np.errstate(over="ignore"):
+        result = float(np.ldexp(total / a.size, -2 * e))
+    return check_representable(result, "a and b", "the mean squared error")
+
+
+def _mse_exponent(a: np.ndarray, b: np.ndarray) -> int:
+    """0, or the power of two that brings huge or tiny float data to about 1."""
+    if a.dtype.kind != "f" and b.dtype.kind != "f":
+        return 0
+    largest = max(largest_magnitude(a), largest_magnitude(b))
+    e = power_of_two_exponent(largest)
+    return e if abs(e) > SAFE_EXPONENT else 0
+
+
+def _difference(a: np.ndarray, b: np.ndarray, e: int) -> np.ndarray:
+    """``(a - b) * 2**e`` in float64, exact for integers of any width.
+
+    Integers are subtracted as integers (int64, or Python ints for 64-bit
+    types, whose difference may need 65 bits), so 2**62 and 2**62 + 1 differ
+    by 1; only then is the difference rounded to float64.
+    """
+    if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+        if max(a.dtype.itemsize, b.dtype.itemsize) < 8:
+            return (a.astype(np.int64) - b.astype(np.int64)).astype(np.float64)
+        diff = a.astype(object) - b.astype(object)
+        return diff.astype(np.float64)
+    diff = np.ldexp(np.asarray(a, dtype=np.float64), e)
+    diff -= np.ldexp(np.asarray(b, dtype=np.float64), e)
+    return diff
+
+
+def _default_range(a: np.ndarray, b: np.ndarray) -> float:
+    """``psnr``'s ``R`` from the dtypes: 1.0 for floats, 255 for 8-bit, ... (see psnr)."""
+    kinds = {"f" if arr.dtype.kind == "f" else "i" for arr in (a, b)}
+    if len(kinds) != 1:
+        raise ValueError(
+            f"a and b mix an integer ({a.dtype if a.dtype.kind != 'f' else b.dtype}) and a float array; "
+            "give data_range (255 for 0-255 values, 1.0 for 0-1 values)"
+        )
+    if kinds == {"f"}:
+        return 1.0
+    wide = [
+        arr.dtype
+        for arr in (a, b)
+        if arr.dtype.kind == "u" and arr.itemsize > 1
+    ]
+    if wide:  # uint16 images: 65535, and so on
+        return float(max(np.iinfo(dtype).max for dtype in wide))
+    low = min(int(a.min()), int(b.min()))
+    high = max(int(a.max()), int(b.max()))
+    if a.dtype.kind == "b" or (0 <= low and high <= 255):
+        return 255.0
+    raise ValueError(
+        f"a and b hold integers in {low}..{high}, beyond 0..255 and not of an "
+        "unsigned image type; give data_range (their largest possible value)"
+    )
 
 
 def psnr(a, b, *, data_range=None) -> float:
@@ -366,9 +422,12 @@ def psnr(a, b, *, data_range=None) -> float:
 
     .. math:: \mathrm{PSNR}(a, b) = 10 \log_{10} \frac{R^2}{\mathrm{MSE}(a, b)}
 
-    where ``R`` is ``data_range``, the largest possible value: by default 255
-    for integer arrays and 1.0 for float arrays (then both must be of the
-    same kind). Higher is better; identical arrays give ``inf``. Each halving
+    where ``R`` is ``data_range``, the largest possible value. By default it
+    comes from the dtype: 1.0 for float arrays, the type's largest value for
+    unsigned integer images wider than 8 bits (65535 for ``uint16``), 255 for
+    ``uint8`` and for other integers within 0..255 (both arrays must be of
+    the same kind; other integers need an explicit ``data_range``). Higher
+    is better; identical arrays give ``inf``. Each halving
     of the MSE adds :math:`10 \log_{10} 2 \approx 3.01` dB.
 
     Examples
@@ -380,13 +439,7 @@ def psnr(a, b, *, data_range=None) -> float:
     """
     a, b = _check_pair(a, b)
     if data_range is None:
-        kinds = {"f" if arr.dtype.kind == "f" else "i" for arr in (a, b)}
-        if len(kinds) != 1:
-            raise ValueError(
-                f"a and b mix an integer ({a.dtype if a.dtype.kind != 'f' else b.dtype}) and a float array; "
-                "give data_range (255 for 0-255 values, 1.0 for 0-1 values)"
-            )
-        data_range = 1.0 if kinds == {"f"} else 255.0
+        data_range = _default_range(a, b)
     else:
         data_range = check_scalar(
             data_range, "data_range", minimum=0.0, include_minimum=False
@@ -394,7 +447,8 @@ def psnr(a, b, *, data_range=None) -> float:
     error = mse(a, b)
     if error == 0.0:
         return math.inf
-    return float(10.0 * math.log10(data_range**2 / error))
+    # 20 log10 R - 10 log10 MSE: R**2 could overflow (R = 1e200, say)
+    return float(20.0 * math.log10(data_range) - 10.0 * math.log10(error))
 
 
 def storage_cost(n_pixels, k, *, palette_bits_per_color=24) -> dict:

@@ -54,6 +54,7 @@ import warnings
 
 import numpy as np
 
+from ._blocks import safely_scaled
 from ._kernels.seeding import best_candidate, prepare_points, sq_dists_to
 from ._validation import (
     check_array,
@@ -237,12 +238,14 @@ def kmeans_plusplus(
         n_local_trials = 2 + int(np.log(k))  # scikit-learn's greedy default
     L = check_int(n_local_trials, "n_local_trials", minimum=1)
     w = check_sample_weight(sample_weight, n)
-    w = np.ones(n) if w is None else w
     rng = check_random_state(random_state)
+    # huge or tiny X and w: scaled by powers of two (exact, same draws)
+    Xs, _ = safely_scaled(X)
+    w, _ = safely_scaled(np.ones(n) if w is None else w)
 
-    points = prepare_points(X)  # X by columns, as the fast steps read it
+    points = prepare_points(Xs)  # X by columns, as the fast steps read it
     chosen = [draw_by_weight(rng, w)]  # first centre: P(x_i) = w_i / sum w
-    closest = sq_dists_to(points, X[chosen[0]])  # D(x_i)^2
+    closest = sq_dists_to(points, Xs[chosen[0]])  # D(x_i)^2
     for _ in range(1, k):
         cumulative = np.cumsum(w * closest)
         potential = cumulative[-1]  # sum of w_i D(x_i)^2

@@ -5,10 +5,36 @@ Each check either returns a clean value (a float64 array, a Python int, a
 message that names the parameter, says what was expected and shows what came.
 Public functions call these first, so that a mistake is reported where the
 reader made it, not as a numpy traceback from deep inside an algorithm.
+
+Numerical policy
+----------------
+kmlib gives a right answer or a clear error on every finite input, never
+NaN, infinity or a quietly wrong number:
+
+- **Centred or from differences.** Every distance that decides an answer
+  (a nearest centre, a neighbour within ``eps``, a silhouette) is computed
+  on data centred near the points it compares, or recomputed from the
+  differences ``x - c``, so an offset (Unix timestamps, coordinates in
+  metres) costs no more than the rounding of the input itself.
+- **Rescaled by a power of two.** Inputs whose squares would overflow or
+  underflow (beyond about ``1e154`` or below about ``1e-154``, subnormal
+  numbers included) are multiplied by a power of two before the work and
+  the results scaled back. Multiplying by ``2**e`` is exact, so on ordinary
+  data nothing changes, bit for bit.
+- **Refused when not representable.** An answer float64 cannot hold (an
+  inertia or a squared distance beyond ``1.8e308``) raises ``ValueError``
+  saying so, rather than returning ``inf``.
+- **Inputs.** Arrays are real numbers (bool, int, float; pandas numeric
+  columns without missing values; Python ints within the float64 range).
+  Masked arrays, sparse matrices, generators, and pandas columns with
+  ``NA`` are refused with a message naming the type and the fix. Labels are
+  integers or strings without missing values. Flags are ``bool`` only: a
+  truthy string such as ``"no"`` is refused.
 """
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
@@ -22,6 +48,11 @@ __all__ = [
     "check_random_state",
     "check_labels",
     "check_sample_weight",
+    "check_bool",
+    "check_label_values",
+    "as_array",
+    "unit_exponent",
+    "check_representable",
 ]
 
 
@@ -35,24 +66,128 @@ def _describe(value) -> str:
     return f"{text} (type {type(value).__name__})"
 
 
+def unit_exponent(largest: float) -> int:
+    """The ``e`` for which ``largest * 2**e`` lies in ``[1/2, 1)``; 0 if ``largest`` is 0.
+
+    ``frexp`` reads the true exponent of subnormal numbers too.
+    """
+    if not largest > 0:
+        return 0
+    return -int(np.frexp(largest)[1])
+
+
+def check_representable(value, name: str, what: str):
+    """``value`` (a float or an array) if finite, else ``ValueError`` naming ``what``.
+
+    Used where a result computed on rescaled data is scaled back to the
+    data's units and might exceed float64's range (about ``1.8e308``).
+    """
+    if not np.all(np.isfinite(value)):
+        raise ValueError(
+            f"{what} of {name} cannot be represented: it exceeds the largest "
+            f"float64 (about 1.8e308); divide {name} by a power of ten first"
+        )
+    return value
+
+
+def _refuse_special(X, name: str) -> None:
+    """``TypeError`` for masked arrays, sparse matrices and iterators, with the fix."""
+    if isinstance(X, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} must not be a masked array: kmlib would ignore the mask; "
+            f"drop the masked rows (X[~X.mask.any(axis=1)].data) or fill them "
+            f"({name}.filled(value))"
+        )
+    if hasattr(X, "toarray") and not isinstance(X, np.ndarray):
+        raise TypeError(
+            f"{name} must be a dense array; got a sparse matrix "
+            f"({type(X).__name__}): convert it with {name}.toarray()"
+        )
+    if hasattr(X, "__next__") or inspect.isgenerator(X):
+        raise TypeError(
+            f"{name} must be an array or a list; got a generator or iterator "
+            f"({type(X).__name__}): make it a list first, list({name})"
+        )
+
+
+def _has_missing(X) -> bool:
+    """Whether a pandas object (or an array of objects) holds ``NA``/``None``."""
+    isna = getattr(X, "isna", None)
+    if callable(isna):
+        missing = np.asarray(isna())
+        return bool(missing.any())
+    return False
+
+
+def as_array(X, name: str, *, dtype=None, what="an array") -> np.ndarray:
+    """``numpy.asarray(X)`` with kmlib's refusals and conversions.
+
+    Masked arrays, sparse matrices and generators raise ``TypeError``;
+    pandas objects with missing values ``ValueError``; pandas nullable
+    columns without them become float64 or int64; an array of Python
+    numbers (``dtype=object``, e.g. an int beyond 2**64) becomes float64,
+    or ``ValueError`` if one does not fit.
+    """
+    _refuse_special(X, name)
+    if _has_missing(X):
+        raise ValueError(
+            f"{name} has missing values (pandas NA or None); every entry must "
+            f"be a number: drop or fill them first (dropna() or fillna(value)), "
+            f"then {name}.to_numpy(dtype=float)"
+        )
+    if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):
+        try:  # pandas nullable dtypes (Int64, Float64, boolean) without NA
+            X = X.to_numpy(dtype=dtype)
+        except (TypeError, ValueError):
+            X = X.to_numpy()
+    try:
+        array = np.asarray(X) if dtype is None else np.asarray(X, dtype=dtype)
+    except OverflowError:
+        raise ValueError(
+            f"{name} holds a number beyond the float64 range (about 1.8e308)"
+        ) from None
+    except (TypeError, ValueError) as error:  # ragged nested lists, say
+        raise ValueError(
+            f"{name} must be {what} of numbers; could not convert "
+            f"{_describe(X)}: {error}"
+        ) from None
+    if array.dtype == object and array.size:
+        array = _objects_to_float(array, name)
+    return array
+
+
+def _objects_to_float(array: np.ndarray, name: str) -> np.ndarray:
+    """An object array of real numbers as float64 (else unchanged, for the caller to refuse)."""
+    flat = array.reshape(-1)
+    if not all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
+        for v in flat
+    ):
+        return array
+    try:
+        return array.astype(np.float64)
+    except OverflowError:
+        raise ValueError(
+            f"{name} holds a number beyond the float64 range (about 1.8e308); "
+            f"got an integer of {max(abs(int(v)) for v in flat).bit_length()} bits"
+        ) from None
+
+
 def check_array(
     X, name: str = "X", *, ndim: int = 2, min_rows: int = 1
 ) -> np.ndarray:
     """Return ``X`` as a C-contiguous float64 array of ``ndim`` dimensions.
 
     Accepts anything ``numpy.asarray`` understands (lists, int, bool, float32 or
-    float64 arrays). Rejects, with a message naming ``name``:
+    float64 arrays, pandas numeric columns without missing values, Python
+    ints within the float64 range). Rejects, with a message naming ``name``:
 
-    - non-numeric data (strings, objects, complex numbers): ``TypeError``;
+    - non-numeric data (strings, objects, complex numbers), masked arrays,
+      sparse matrices, generators: ``TypeError``;
     - the wrong number of dimensions, fewer than ``min_rows`` rows, zero
-      columns, NaN or infinite values: ``ValueError``.
+      columns, NaN, infinite or missing values: ``ValueError``.
     """
-    try:
-        array = np.asarray(X)
-    except (TypeError, ValueError) as error:  # ragged nested lists, for example
-        raise ValueError(
-            f"{name} must be a {ndim}-D array of numbers; could not convert {_describe(X)}: {error}"
-        ) from None
+    array = as_array(X, name, what=f"a {ndim}-D array")
     kind = array.dtype.kind
     if kind not in "biuf":
         raise TypeError(
@@ -100,6 +235,14 @@ def check_labels(labels, n_samples: int, name: str = "labels") -> np.ndarray:
     ``TypeError`` with a hint to encode them; a wrong shape raises
     ``ValueError``.
     """
+    _refuse_special(labels, name)
+    if _has_missing(labels):
+        raise ValueError(
+            f"{name} has missing values (pandas NA or None); every point "
+            "needs a cluster id"
+        )
+    if hasattr(labels, "to_numpy") and not isinstance(labels, np.ndarray):
+        labels = labels.to_numpy()  # pandas Int64 without NA: int64
     try:
         array = np.asarray(labels)
     except (TypeError, ValueError) as error:
@@ -110,6 +253,13 @@ def check_labels(labels, n_samples: int, name: str = "labels") -> np.ndarray:
         raise ValueError(
             f"{name} must not contain NaN; every point needs a cluster id"
         )
+    if array.dtype == object:
+        kinds = sorted({type(v).__name__ for v in array.reshape(-1).tolist()})
+        if len(kinds) > 1:
+            raise TypeError(
+                f"{name} must be an array of integers (cluster ids); got a mix "
+                f"of {kinds}"
+            )
     if array.dtype.kind not in "iu":
         raise TypeError(
             f"{name} must be an array of integers (cluster ids); got {_describe(array)}. "
@@ -252,5 +402,67 @@ def check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
     if not np.isfinite(total):
         raise ValueError(
             "sample_weight must have a finite sum; its sum overflows float64"
+        )
+    return array
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool; anything but a bool raises ``TypeError``.
+
+    ``numpy.bool_`` counts as a bool; ``1``, ``"no"`` or ``None`` do not
+    (a truthy string would silently act as ``True``).
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False; got {_describe(value)}")
+    return bool(value)
+
+
+def check_label_values(labels, name: str = "labels") -> np.ndarray:
+    """Class or cluster labels as a 1-D array of integers or of strings.
+
+    Any integers or any strings are accepted (bools and integral floats are
+    accepted as the integers they equal). Refused, with ``name``:
+    NaN and missing values (pandas ``NA``, ``None``): ``ValueError``; a mix
+    of numbers and strings (``1`` and ``"1"`` would merge or sort
+    arbitrarily), other floats and objects: ``TypeError``; not 1-D, empty:
+    ``ValueError``.
+    """
+    if _has_missing(labels):
+        raise ValueError(
+            f"{name} has missing values (pandas NA or None); every point "
+            "needs a label: drop or fill them first"
+        )
+    array = as_array(labels, name, what="a 1-D array")
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array; got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    kind = array.dtype.kind
+    if kind == "O":
+        values = array.tolist()
+        if any(v is None for v in values):
+            raise ValueError(
+                f"{name} has missing values (None); every point needs a label"
+            )
+        if all(isinstance(v, str) for v in values):
+            return array.astype(str)
+        raise TypeError(
+            f"{name} must be all integers or all strings; got a mix of "
+            f"{sorted({type(v).__name__ for v in values})}"
+        )
+    if kind == "f":
+        if np.isnan(array).any():
+            raise ValueError(
+                f"{name} must not contain NaN; every point needs a label"
+            )
+        if not (array == np.round(array)).all():
+            raise TypeError(
+                f"{name} must be integers or strings; got non-integral floats "
+                f"such as {array[array != np.round(array)][0]!r}"
+            )
+        return array.astype(np.int64)
+    if kind not in "biuUS":
+        raise TypeError(
+            f"{name} must be integers or strings; got {_describe(array)}"
         )
     return array

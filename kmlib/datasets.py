@@ -12,6 +12,8 @@ assumptions:
 :func:`make_unequal_sizes`      500, 50 and 20 points: very different sizes
 :func:`make_unequal_densities`  standard deviations 0.5, 1.5, 3: different spreads
 :func:`make_uniform_noise`      no clusters at all
+:func:`make_smiley`             a face: a ring, two eyes and a mouth (Chapter 2)
+:func:`make_blobs_with_noise`   blobs plus uniform noise labelled ``-1``
 ==============================  ==============================================
 
 Everything is made with numpy alone and a ``numpy.random.Generator`` from
@@ -45,6 +47,8 @@ __all__ = [
     "make_unequal_sizes",
     "make_unequal_densities",
     "make_uniform_noise",
+    "make_smiley",
+    "make_blobs_with_noise",
 ]
 
 
@@ -110,6 +114,11 @@ def _blob_centers(
         if not low < high:
             raise ValueError(
                 f"center_box must have low < high; got ({low}, {high})"
+            )
+        if not np.isfinite(high - low):
+            raise ValueError(
+                f"center_box must have a width high - low within the float64 "
+                f"range (about 1.8e308); got ({low}, {high})"
             )
         return rng.uniform(low, high, size=(k, 2))
     centers = check_array(centers, "centers")
@@ -178,10 +187,16 @@ def make_blobs(
         sizes[: n_total % k] += 1
     stds = _check_stds(cluster_std, k)
     y = np.repeat(np.arange(k), sizes)
-    X = (
-        centers[y]
-        + rng.normal(size=(y.size, centers.shape[1])) * stds[y][:, None]
-    )
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = (
+            centers[y]
+            + rng.normal(size=(y.size, centers.shape[1])) * stds[y][:, None]
+        )
+    if not np.isfinite(X).all():
+        raise ValueError(
+            "cluster_std is too large for these centres: the points would "
+            "overflow float64 (about 1.8e308)"
+        )
     X, y = _shuffle(rng, X, y)
     return X, y, np.array(centers, dtype=np.float64)
 
@@ -366,3 +381,124 @@ def make_uniform_noise(
         raise ValueError(f"low must be < high; got low={low}, high={high}")
     rng = check_random_state(random_state)
     return rng.uniform(low, high, size=(n, d))
+
+
+def make_smiley(n_samples=400, *, noise=0.04, random_state=None):
+    r"""A smiley face: a ring, two eyes and a mouth (four clusters, none a blob).
+
+    Half of the points (label 0) lie on the unit circle, an eighth on each
+    eye (labels 1 and 2: Gaussian spots of standard deviation 0.08 at
+    :math:`(\mp 0.35, 0.35)`), and the rest (label 3) on the mouth, the arc
+    of radius 0.55 about the origin from 200 to 340 degrees. The angles on
+    the ring and the mouth are evenly spaced; then Gaussian noise of
+    standard deviation ``noise`` is added to every coordinate. k-means with
+    ``k = 4`` cuts the ring into pieces instead of finding the face's parts.
+
+    Parameters
+    ----------
+    n_samples : int >= 4, default 400
+        Number of points.
+    noise : float >= 0, default 0.04
+        Standard deviation of the noise added to every coordinate.
+    random_state : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2), float64
+    y : ndarray of shape (n_samples,), int64
+
+    Examples
+    --------
+    >>> X, y = make_smiley(8, random_state=0)
+    >>> X.shape, np.bincount(y).tolist()
+    ((8, 2), [4, 1, 1, 2])
+    """
+    n = check_int(n_samples, "n_samples", minimum=4)
+    noise = check_scalar(noise, "noise", minimum=0.0)
+    rng = check_random_state(random_state)
+    n_ring, n_eye = n // 2, max(1, n // 8)
+    n_mouth = n - n_ring - 2 * n_eye
+    t_ring = np.linspace(0.0, 2 * np.pi, n_ring, endpoint=False)
+    t_mouth = np.linspace(np.radians(200), np.radians(340), n_mouth)
+    eyes = rng.normal(scale=0.08, size=(2 * n_eye, 2))
+    eyes[:n_eye] += (-0.35, 0.35)
+    eyes[n_eye:] += (0.35, 0.35)
+    X = np.vstack(
+        [
+            np.column_stack([np.cos(t_ring), np.sin(t_ring)]),
+            eyes,
+            0.55 * np.column_stack([np.cos(t_mouth), np.sin(t_mouth)]),
+        ]
+    )
+    y = np.repeat([0, 1, 2, 3], [n_ring, n_eye, n_eye, n_mouth])
+    if noise > 0:
+        X = X + rng.normal(scale=noise, size=X.shape)
+    return _shuffle(rng, X, y)
+
+
+def make_blobs_with_noise(
+    n_samples=300,
+    centers=3,
+    *,
+    n_noise=60,
+    cluster_std=1.0,
+    center_box=(-10.0, 10.0),
+    noise_box=(-12.0, 12.0),
+    random_state=None,
+):
+    r"""Gaussian blobs (:func:`make_blobs`) plus points scattered uniformly: noise.
+
+    The blobs are those of :func:`make_blobs` with the same arguments; then
+    ``n_noise`` points are drawn uniformly in the square ``noise_box`` in
+    every coordinate and labelled ``-1``, as DBSCAN labels noise, and the
+    rows are shuffled. k-means must give every noise point to a cluster,
+    which pulls its centres; DBSCAN can leave them out.
+
+    Parameters
+    ----------
+    n_samples : int or sequence of int, default 300
+        The points of the blobs (see :func:`make_blobs`).
+    centers : int or array_like of shape (k, d), default 3
+        As in :func:`make_blobs`.
+    n_noise : int >= 0, default 60
+        Number of noise points.
+    cluster_std, center_box
+        As in :func:`make_blobs`.
+    noise_box : (float, float), default (-12, 12)
+        Bounds ``(low, high)``, ``low < high``, of the noise in every
+        coordinate.
+    random_state : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    X : ndarray of shape (n_blobs + n_noise, d), float64
+    y : ndarray of shape (n_blobs + n_noise,), int64
+        The blob of every point, ``-1`` for the noise.
+
+    Examples
+    --------
+    >>> X, y = make_blobs_with_noise(30, 3, n_noise=6, random_state=0)
+    >>> X.shape, int((y == -1).sum()), sorted(set(y.tolist()))
+    ((36, 2), 6, [-1, 0, 1, 2])
+    """
+    n_noise = check_int(n_noise, "n_noise", minimum=0)
+    if not (_is_sequence(noise_box) and len(noise_box) == 2):
+        raise ValueError(
+            f"noise_box must be a pair (low, high); got {_describe(noise_box)}"
+        )
+    low = check_scalar(noise_box[0], "noise_box[0]")
+    high = check_scalar(noise_box[1], "noise_box[1]")
+    if not low < high:
+        raise ValueError(f"noise_box must have low < high; got ({low}, {high})")
+    rng = check_random_state(random_state)
+    X, y, _ = make_blobs(
+        n_samples,
+        centers,
+        cluster_std=cluster_std,
+        center_box=center_box,
+        random_state=rng,
+    )
+    spread = rng.uniform(low, high, size=(n_noise, X.shape[1]))
+    X = np.vstack([X, spread])
+    y = np.concatenate([y, np.full(n_noise, -1)])
+    return _shuffle(rng, X, y)

@@ -191,3 +191,70 @@ def test_anisotropic_is_blobs_times_the_map():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- the data sets of the "Try it" widgets ------------------------------------------------
+
+
+def test_smiley_has_a_ring_two_eyes_and_a_mouth():
+    from kmlib.datasets import make_smiley
+
+    X, y = make_smiley(400, noise=0.0, random_state=0)
+    assert X.shape == (400, 2) and X.dtype == np.float64 and y.dtype == np.int64
+    assert np.bincount(y).tolist() == [200, 50, 50, 100]
+    np.testing.assert_allclose(np.linalg.norm(X[y == 0], axis=1), 1.0)  # the ring
+    np.testing.assert_allclose(np.linalg.norm(X[y == 3], axis=1), 0.55)  # the mouth
+    assert np.all(X[y == 3][:, 1] < 0)  # below the centre
+    np.testing.assert_allclose(X[y == 1].mean(axis=0), [-0.35, 0.35], atol=0.05)
+    np.testing.assert_allclose(X[y == 2].mean(axis=0), [0.35, 0.35], atol=0.05)
+    X1, y1 = make_smiley(400, random_state=3)
+    X2, y2 = make_smiley(400, random_state=3)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    assert not np.array_equal(X1, make_smiley(400, random_state=4)[0])
+
+
+def test_blobs_with_noise_are_blobs_plus_uniform_noise_labelled_minus_one():
+    from kmlib.datasets import make_blobs_with_noise
+
+    X, y = make_blobs_with_noise(300, 3, n_noise=60, noise_box=(-12, 12), random_state=2)
+    assert X.shape == (360, 2) and y.shape == (360,) and y.dtype == np.int64
+    assert np.bincount(y + 1).tolist() == [60, 100, 100, 100]
+    assert np.all((X[y == -1] >= -12) & (X[y == -1] < 12))
+    assert make_blobs_with_noise(30, 2, n_noise=0, random_state=0)[0].shape == (30, 2)
+    np.testing.assert_array_equal(
+        make_blobs_with_noise(random_state=5)[0], make_blobs_with_noise(random_state=5)[0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: __import__("kmlib").datasets.make_smiley(3), ValueError, "n_samples"),
+        (lambda: __import__("kmlib").datasets.make_smiley(40, noise=-1), ValueError, "noise"),
+        (lambda: __import__("kmlib").datasets.make_smiley("40"), TypeError, "n_samples"),
+        (
+            lambda: __import__("kmlib").datasets.make_blobs_with_noise(n_noise=-1),
+            ValueError,
+            "n_noise",
+        ),
+        (
+            lambda: __import__("kmlib").datasets.make_blobs_with_noise(noise_box=3),
+            ValueError,
+            "noise_box",
+        ),
+        (
+            lambda: __import__("kmlib").datasets.make_blobs_with_noise(noise_box=(2, 1)),
+            ValueError,
+            "noise_box",
+        ),
+        (
+            lambda: __import__("kmlib").datasets.make_blobs_with_noise(cluster_std=-1),
+            ValueError,
+            "cluster_std",
+        ),
+    ],
+)
+def test_widget_data_sets_reject_bad_input(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -26,9 +26,10 @@ Candidates are then measured **from coordinate differences**,
 order ``k = 0, 1, ...``: no cancellation, and exactly the sum a brute-force
 reference (and scikit-learn's k-d tree) computes, so pairs exactly
 ``eps`` apart (integer grids, say) are kept by ``<= eps**2`` exactly as
-there. The data are not rescaled: differences beyond about ``1e154``
-overflow to ``inf`` and below about ``1e-162`` underflow to 0 when squared
-(the readable definition in floating point does the same).
+there. These kernels do not rescale: :func:`kmlib.dbscan` and
+:func:`kmlib.k_distance` multiply huge or tiny data (and ``eps``) by a
+power of two first (:func:`kmlib._blocks.safely_scaled`, exact), so that
+no difference overflows or underflows when squared.
 
 **Brute force** (``d > GRID_MAX_DIM``, or no grid). Blocks of rows against
 all points, by the GEMM identity of :mod:`kmlib._blocks`,

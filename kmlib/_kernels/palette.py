@@ -45,7 +45,8 @@ closer than that could swap. Float images (and an integer image with a
 non-integer palette) are therefore mapped in float64 with exactly the
 operations of :func:`kmlib.nearest`: the GEMM identity of
 :func:`kmlib._blocks.partial_sq_dists` (``X @ C.T``, times -2, which is
-exact, plus the squared norms), then ``argmin``. These do round, but
+exact, plus the squared norms) on nearest's frame (the points shifted near
+the palette and scaled by a power of two), then ``argmin``. These do round, but
 exactly as nearest's do: the blocks are shorter than nearest's
 (``PALETTE_ROWS``, for the cache), yet an entry of a product with three
 columns is the same short dot product whichever block holds its row, so
@@ -61,7 +62,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._blocks import block_rows, partial_sq_dists, row_blocks, sq_norms
+from .._blocks import (
+    block_rows,
+    partial_sq_dists,
+    row_blocks,
+    sq_norms,
+    unit_frame,
+)
 
 __all__ = ["PALETTE_ROWS", "map_to_palette"]
 
@@ -120,14 +127,20 @@ def _map_exactly_in_single_precision(
 def _map_in_double_precision(
     pixels: np.ndarray, palette: np.ndarray
 ) -> np.ndarray:
-    """Float pixels or palette: :func:`kmlib.nearest`'s float64 arithmetic, by blocks."""
+    """Float pixels or palette: :func:`kmlib.nearest`'s float64 arithmetic, by blocks.
+
+    In nearest's frame too (:func:`kmlib._blocks.unit_frame`: shifted near
+    the palette, scaled by a power of two), so the values are the same.
+    """
     n, k = pixels.shape[0], palette.shape[0]
     rows = block_rows(n, k, chunk_size=PALETTE_ROWS)
     colours = np.asarray(palette, dtype=np.float64)
+    frame = unit_frame(pixels, colours)
+    colours = frame(colours)
     colour_sq_norms = sq_norms(colours)
     labels = np.empty(n, dtype=np.intp)
     for rows_slice in row_blocks(n, rows):
-        block = np.asarray(pixels[rows_slice], dtype=np.float64)
+        block = frame(np.asarray(pixels[rows_slice], dtype=np.float64))
         labels[rows_slice] = np.argmin(
             partial_sq_dists(block, colours, colour_sq_norms), axis=1
         )

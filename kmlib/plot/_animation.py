@@ -155,6 +155,11 @@ def animation_html(
     (True, False)
     """
     check_alt(alt)
+    if not callable(getattr(animation, "to_jshtml", None)):
+        raise TypeError(
+            "animation must be a matplotlib animation (FuncAnimation, say), "
+            f"with a to_jshtml method; got {type(animation).__name__}"
+        )
     html = animation.to_jshtml(fps=fps, default_mode=default_mode)
     html = html.replace(
         '<img id="_anim_img',

@@ -11,6 +11,7 @@ from ._style import (
     MARKERS,
     NOISE_COLOR,
     PALETTE,
+    check_plot_labels,
     check_points_2d,
     limits,
     palette_rgb,
@@ -48,10 +49,10 @@ def scatter_clusters(
     ['cluster 0', 'cluster 1']
     >>> plt.close(fig)
     """
-    X = np.asarray(X, dtype=float)
+    X = check_points_2d(X, "X")
     if labels is None:
         labels = np.zeros(len(X), dtype=int)
-    labels = np.asarray(labels)
+    labels = check_plot_labels(labels, len(X))
     for j in np.unique(labels):
         mask = labels == j
         color = NOISE_COLOR if j < 0 else PALETTE[j % len(PALETTE)]
@@ -235,11 +236,7 @@ def plot_clusters(
     """
     X = check_points_2d(X, "X")
     centers = check_points_2d(centers, "centers")
-    labels = np.asarray(labels)
-    if labels.shape != (X.shape[0],):
-        raise ValueError(
-            f"labels must have shape ({X.shape[0]},) to match X; got {labels.shape}"
-        )
+    labels = check_plot_labels(labels, X.shape[0], k=centers.shape[0])
     xlim, ylim = limits(X, centers)
     if voronoi:
         voronoi_regions(ax, centers, xlim, ylim, resolution=resolution)

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .._validation import check_array
+from .._validation import check_array, check_labels
 
 #: Okabe-Ito colours (without black, which is kept for centres and text).
 PALETTE = (
@@ -94,6 +94,7 @@ def cluster_colors(labels) -> np.ndarray:
     ['#0072B2', '#E69F00', '#BBBBBB', '#0072B2']
     """
     labels = np.asarray(labels)
+    labels = check_plot_labels(labels, labels.shape[0] if labels.ndim else -1)
     colors = np.array(PALETTE, dtype=object)[np.mod(labels, len(PALETTE))]
     colors[labels < 0] = NOISE_COLOR
     return colors
@@ -111,6 +112,38 @@ def palette_rgb(k: int) -> np.ndarray:
     from matplotlib.colors import to_rgb
 
     return np.array([to_rgb(PALETTE[j % len(PALETTE)]) for j in range(k)])
+
+
+def check_plot_labels(
+    labels, n: int, name: str = "labels", k: int | None = None
+) -> np.ndarray:
+    """Cluster labels that can be drawn: ``n`` integers, ``-1`` (noise) or more.
+
+    With ``k`` (the number of centres), every label must index a centre:
+    ``0 <= label < k``. Floats, strings, NaN, the wrong shape or a label out
+    of range raise ``TypeError``/``ValueError`` naming ``name``, as in the
+    rest of kmlib, not an error from inside matplotlib.
+
+    Examples
+    --------
+    >>> check_plot_labels([0, 1, -1], 3).tolist()
+    [0, 1, -1]
+    >>> check_plot_labels([0, 2], 2, k=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: labels must lie in [0, 1] (one per centre, k=2); got values from 0 to 2
+    """
+    labels = check_labels(labels, n, name)
+    if n and k is not None and (labels.min() < 0 or labels.max() >= k):
+        raise ValueError(
+            f"{name} must lie in [0, {k - 1}] (one per centre, k={k}); "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
+    if n and labels.min() < -1:
+        raise ValueError(
+            f"{name} must be cluster ids >= 0, or -1 for noise; got {labels.min()}"
+        )
+    return labels
 
 
 def check_points_2d(X, name: str) -> np.ndarray:
