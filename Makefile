@@ -30,6 +30,7 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)
 
 book: $(STAMP)
+	$(BIN)/python tools/intro_figure.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at: file://$(CURDIR)/_build/html/index.html"
 
@@ -58,6 +59,7 @@ pdf: $(STAMP)
 	        --no-install-recommends $(PDF_APT) >/dev/null; \
 	fi
 	rm -f $(PDF)
+	$(BIN)/python tools/intro_figure.py
 	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going </dev/null
 	@test -s $(PDF) || { echo "no PDF at $(PDF)"; exit 1; }
 	mkdir -p _build/html/_static && cp $(PDF) _build/html/_static/

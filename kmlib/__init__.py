@@ -16,6 +16,11 @@ only re-exports. Which file holds what:
 ``datasets.py``           Chapter 5: seeded data sets that break k-means
                           (public: ``kmlib.datasets.make_moons``, ...)
 ``_quantize.py``          Chapter 6: colour quantization, MSE, PSNR, storage
+``_minibatch.py``         Chapter 7: mini-batch k-means, ``MiniBatchKMeans``
+``_parallel.py``          Chapter 7: k-means‖ seeding in a few passes
+``dask.py``               Chapter 7: Lloyd and k-means‖ as map-reduce on Dask
+                          (optional extra ``kmlib[dask]``; import it as
+                          ``kmlib.dask``, it needs dask)
 ``_kernels/``             the fast paths beneath the readable functions
                           (appendix "How kmlib is fast"), each tested equal
                           to the step it speeds up
@@ -24,6 +29,8 @@ only re-exports. Which file holds what:
 ``_validation.py``        the input checks of every public function
 ``plot/``                 figures and animations, one module per chapter
                           (public: ``kmlib.plot.*``; needs matplotlib)
+``selfcheck/``            checkers for the learner's own functions
+                          (public: ``kmlib.selfcheck.assign``, ...)
 ========================  ===================================================
 
 Only numpy is needed; :mod:`kmlib.plot` also needs matplotlib.
@@ -63,8 +70,19 @@ from ._metrics import (
     match_labels,
     purity,
 )
+from ._minibatch import (
+    MiniBatchKMeans,
+    MiniBatchRecord,
+    MiniBatchResult,
+    minibatch_kmeans,
+    minibatch_step,
+)
+from ._parallel import ParallelSeeding, kmeans_parallel
 from ._quantize import mse, psnr, quantize, storage_cost
 from ._seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
+
+# Last: the checkers use the functions above as their answer key.
+from . import selfcheck  # noqa: E402  (isort: skip)
 
 __all__ = [
     "euclidean",
@@ -102,9 +120,17 @@ __all__ = [
     "DBSCANReplay",
     "purity",
     "datasets",
+    "selfcheck",
     "quantize",
     "mse",
     "psnr",
     "storage_cost",
+    "minibatch_kmeans",
+    "minibatch_step",
+    "MiniBatchKMeans",
+    "MiniBatchResult",
+    "MiniBatchRecord",
+    "kmeans_parallel",
+    "ParallelSeeding",
 ]
 __version__ = "0.1.0"

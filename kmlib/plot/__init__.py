@@ -23,6 +23,11 @@ holds the figures of one chapter, and this file only re-exports them:
                      ``silhouette_diagram``, ``gap_curve``, ``choosing_k_animation``
 ``_dbscan.py``       Chapter 5: ``NOISE_STYLE``, ``plot_dbscan``, ``eps_circles``,
                      ``dbscan_animation``
+``_scale.py``        Chapter 7: ``time_to_quality``, ``passes_against_k``,
+                     ``map_reduce_diagram``, ``minibatch_animation``
+``_widgets.py``      the "Try it" widgets of Chapters 1, 2, 4, 5 and 6: ``Widget``,
+                     ``try_nearest``, ``try_lloyd``, ``try_choosing_k``, ``try_dbscan``,
+                     ``try_palette`` (and ``lloyd_datasets``, ``WIDGET_NAMES``, ...)
 ===================  ================================================================
 
 Chapters 3 and 6 draw with the shared pieces only (``style``, ``PALETTE``,
@@ -58,6 +63,12 @@ from ._clusters import (
 )
 from ._dbscan import NOISE_STYLE, dbscan_animation, eps_circles, plot_dbscan
 from ._lloyd import LloydFrame, lloyd_animation, lloyd_frames
+from ._scale import (
+    map_reduce_diagram,
+    minibatch_animation,
+    passes_against_k,
+    time_to_quality,
+)
 from ._style import (
     CENTER_STYLE,
     MARKERS,
@@ -65,6 +76,20 @@ from ._style import (
     cluster_colors,
     style,
     use_style,
+)
+from ._widgets import (
+    MAX_WIDGET_BYTES,
+    PALETTE_KS,
+    WIDGET_NAMES,
+    Widget,
+    choosing_k_datasets,
+    dbscan_datasets,
+    lloyd_datasets,
+    try_choosing_k,
+    try_dbscan,
+    try_lloyd,
+    try_nearest,
+    try_palette,
 )
 
 __all__ = [
@@ -91,4 +116,20 @@ __all__ = [
     "plot_dbscan",
     "eps_circles",
     "dbscan_animation",
+    "Widget",
+    "WIDGET_NAMES",
+    "MAX_WIDGET_BYTES",
+    "PALETTE_KS",
+    "lloyd_datasets",
+    "choosing_k_datasets",
+    "dbscan_datasets",
+    "try_nearest",
+    "try_lloyd",
+    "try_choosing_k",
+    "try_dbscan",
+    "try_palette",
+    "time_to_quality",
+    "passes_against_k",
+    "map_reduce_diagram",
+    "minibatch_animation",
 ]
