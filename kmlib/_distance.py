@@ -73,7 +73,8 @@ def euclidean(a, b) -> float:
     b = check_array(b, "b", ndim=1)
     if a.shape != b.shape:
         raise ValueError(
-            f"a and b must have the same number of coordinates; got {a.shape[0]} and {b.shape[0]}"
+            "a and b must have the same number of coordinates; "
+            f"got {a.shape[0]} and {b.shape[0]}"
         )
     frame = unit_frame(a[None, :], b[None, :])  # scaled: 2e200 is a float
     diff = frame(a[None, :])[0] - frame(b[None, :])[0]

@@ -40,8 +40,11 @@ from ._kernels.sums import cluster_sums, feature_rows
 from ._lloyd import KMeans, check_init, tolerance
 from ._seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
 from ._validation import (
+    _describe,
     check_array,
+    check_bool,
     check_int,
+    check_matching_width,
     check_n_clusters,
     check_random_state,
 )
@@ -120,17 +123,26 @@ def minibatch_step(batch, centers, counts) -> float:
 
     Parameters
     ----------
-    batch : ndarray of shape (b, d), float64
+    batch : array_like of shape (b, d)
         The batch.
     centers : ndarray of shape (k, d), float64
         The centres; updated in place.
     counts : ndarray of shape (k,), float64
-        :math:`v_j`, the points each centre has received; updated in place.
+        :math:`v_j >= 0`, the points each centre has received; updated in
+        place.
 
     Returns
     -------
     float
         The batch's WCSS with the centres of the start of the step.
+
+    Raises
+    ------
+    TypeError
+        If ``centers`` or ``counts`` is not a writeable float64 array (a
+        converted copy would not be updated), or ``batch`` is not numbers.
+    ValueError
+        On a wrong shape, NaN or infinity, or a negative count.
 
     Examples
     --------
@@ -140,13 +152,47 @@ def minibatch_step(batch, centers, counts) -> float:
     >>> centers.ravel().tolist(), counts.tolist()
     ([1.0, 10.0], [2.0, 3.0])
     """
-    k = centers.shape[0]
+    batch, k = check_step(batch, centers, counts), centers.shape[0]
     labels, sq = nearest(batch, centers)  # the centres of the step's start
     m, s = cluster_sums(feature_rows(batch), labels, k)  # m_j and s_j
     hit = m > 0
     counts[hit] += m[hit]  # v_j + m_j
     centers[hit] += (s[hit] - m[hit, None] * centers[hit]) / counts[hit, None]
     return float(sq.sum())
+
+
+def check_step(batch, centers, counts) -> np.ndarray:
+    """The validated ``batch`` (float64) of :func:`minibatch_step`.
+
+    ``centers`` and ``counts`` are updated in place, so they must already
+    be writeable float64 numpy arrays (``TypeError`` otherwise, since a
+    converted copy would leave the caller's arrays unchanged): ``centers``
+    finite of shape ``(k, d)``, ``counts`` finite and ``>= 0`` of shape
+    ``(k,)``; ``batch`` has ``d`` columns (``ValueError`` otherwise).
+    """
+    for value, name in ((centers, "centers"), (counts, "counts")):
+        if not (
+            isinstance(value, np.ndarray)
+            and value.dtype == np.float64
+            and value.flags.writeable
+        ):
+            raise TypeError(
+                f"{name} must be a writeable float64 numpy array, since "
+                f"minibatch_step updates it in place; got {_describe(value)}."
+                f" Pass np.array({name}, dtype=float) and keep that array"
+            )
+    check_array(centers, "centers")  # 2-D, finite
+    check_array(counts, "counts", ndim=1)
+    if counts.shape != (centers.shape[0],):
+        raise ValueError(
+            f"counts must have shape ({centers.shape[0]},), one per row of "
+            f"centers; got shape {counts.shape}"
+        )
+    if (counts < 0).any():
+        raise ValueError(f"counts must be >= 0; got {counts.min():g}")
+    batch = check_array(batch, "batch")
+    check_matching_width(batch, centers, "batch", "centers")
+    return batch
 
 
 class EarlyStopping:
@@ -273,7 +319,7 @@ def minibatch_kmeans(
     >>> sorted(result.centers[:, 0].round(6).tolist()), round(result.inertia, 1)
     ([0.0, 10.0], 1.0)
     """
-    X = check_array(X, "X")
+    X, record = check_array(X, "X"), check_bool(record, "record")
     params = check_minibatch_params(X, k, batch_size, max_iter, init, init_size)
     k, b, max_iter, init, init_size = params
     tol_abs = tolerance(X, tol)

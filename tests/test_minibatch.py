@@ -11,6 +11,7 @@ one-pass test keeps) and its quality against k-means++.
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -67,6 +68,71 @@ def test_centre_chosen_by_no_point_stays_put():
     C, v = np.array([[0.0, 0.0], [100.0, 100.0]]), np.zeros(2)
     kmlib.minibatch_step(np.array([[1.0, 1.0], [3.0, 3.0]]), C, v)
     assert C.tolist() == [[2.0, 2.0], [100.0, 100.0]] and v.tolist() == [2.0, 0.0]
+
+
+def step_args(**change):
+    """Valid (batch, centers, counts) of minibatch_step, with some replaced."""
+    args = {
+        "batch": np.array([[1.0, 1.0], [3.0, 3.0]]),
+        "centers": np.array([[0.0, 0.0], [100.0, 100.0]]),
+        "counts": np.zeros(2),
+    }
+    return args | change
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        (
+            {"centers": [[0.0, 0.0], [100.0, 100.0]]},
+            TypeError,
+            "centers must be a writeable float64",
+        ),
+        (
+            {"centers": np.array([[0, 0], [100, 100]])},
+            TypeError,
+            r"np.array\(centers, dtype=float\)",
+        ),
+        ({"centers": np.zeros((2, 2), np.float32)}, TypeError, "centers .* in place"),
+        ({"counts": [0.0, 0.0]}, TypeError, "counts must be a writeable float64"),
+        ({"counts": np.zeros(2, dtype=int)}, TypeError, "dtype int64"),
+        ({"counts": np.zeros(3)}, ValueError, r"counts must have shape \(2,\)"),
+        ({"counts": np.array([1.0, -1.0])}, ValueError, "counts must be >= 0"),
+        ({"counts": np.array([1.0, np.nan])}, ValueError, "counts must be finite"),
+        ({"centers": np.array([[0.0, np.inf], [1.0, 1.0]])}, ValueError, "centers must be finite"),
+        ({"centers": np.zeros(2)}, ValueError, "centers must be a 2-D"),
+        ({"counts": np.zeros((2, 1))}, ValueError, "counts must be a 1-D"),
+        ({"batch": np.ones((2, 3))}, ValueError, "batch and centers must have the same number"),
+        ({"batch": [[1.0, np.nan]]}, ValueError, "batch must be finite"),
+        ({"batch": [["a", "b"]]}, TypeError, "batch must contain real numbers"),
+        ({"batch": np.ones(2)}, ValueError, "batch must be a 2-D"),
+        ({"batch": np.ones((0, 2))}, ValueError, "batch must have at least 1 row"),
+    ],
+)
+def test_step_refuses_bad_input_and_changes_nothing(change, error, match):
+    args = step_args(**change)
+    before = copy.deepcopy(args)
+    with pytest.raises(error, match=match):
+        kmlib.minibatch_step(**args)
+    for key, value in args.items():  # NaN equals NaN here
+        np.testing.assert_array_equal(np.asarray(value), np.asarray(before[key]))
+
+
+def test_step_refuses_read_only_centres_and_accepts_any_numeric_batch():
+    args = step_args()
+    args["centers"].flags.writeable = False
+    with pytest.raises(TypeError, match="centers must be a writeable"):
+        kmlib.minibatch_step(**args)
+    for batch in ([[1, 1], [3, 3]], np.array([[1, 1], [3, 3]], np.float32)):
+        args = step_args(batch=batch)
+        assert kmlib.minibatch_step(**args) == 2.0 + 18.0
+        assert args["centers"].tolist() == [[2.0, 2.0], [100.0, 100.0]]
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None])
+def test_record_accepts_only_bool(blobs, flag):
+    with pytest.raises(TypeError, match="record must be True or False"):
+        kmlib.minibatch_kmeans(blobs[:50], 2, batch_size=10, record=flag)
 
 
 def test_result_invariants_and_determinism(blobs):

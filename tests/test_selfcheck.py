@@ -33,7 +33,10 @@ def run_quietly(checker, fn, capsys):
     """Run a checker; return its result and what it printed."""
     result = checker(fn)
     printed = capsys.readouterr().out
-    assert result.message in printed or result.status == "not attempted"
+    # the printed feedback is wrapped to 79 columns: compare the words
+    assert " ".join(result.message.split()) in " ".join(printed.split()) or (
+        result.status == "not attempted"
+    )
     return result, printed
 
 
@@ -135,7 +138,22 @@ KMLIB = {
     "silhouette_samples": kmlib.silhouette_samples,
     "dbscan": kmlib.dbscan,
     "quantize": lambda image, k, rng: kmlib.quantize(image, k, random_state=rng),
+    "minibatch_step": lambda batch, centers, counts: kmlib_minibatch_step(batch, centers, counts),
+    "map_chunk": lambda chunk, centers: kmlib_map_chunk(chunk, centers),
 }
+
+
+def kmlib_minibatch_step(batch, centers, counts):
+    """kmlib.minibatch_step, which works in place, on float64 copies."""
+    C, v = np.array(centers, dtype=float), np.array(counts, dtype=float)
+    kmlib.minibatch_step(batch, C, v)
+    return C, v
+
+
+def kmlib_map_chunk(chunk, centers):
+    """kmlib.dask's map step, in the data's own units (no shift, no scaling)."""
+    dask = pytest.importorskip("kmlib.dask")
+    return dask.chunk_sums(chunk, 0.0, 0, np.asarray(centers, dtype=float))
 
 
 # Independent implementations (loops or broadcasting, not kmlib's code) -------
@@ -245,6 +263,33 @@ def simple_quantize(image, k, rng):
     return centers[labels].reshape(image.shape).astype(image.dtype), centers
 
 
+def loop_minibatch_step(batch, centers, counts):
+    """Sculley's Algorithm 1 for one batch, in plain loops."""
+    C = [[float(c) for c in row] for row in np.asarray(centers)]
+    v = [float(c) for c in np.asarray(counts)]
+    rows = [[float(x) for x in row] for row in np.asarray(batch)]
+    labels = [
+        min(
+            range(len(C)),
+            key=lambda j: (sum((a - b) ** 2 for a, b in zip(x, C[j], strict=True)), j),
+        )
+        for x in rows
+    ]
+    for x, j in zip(rows, labels, strict=True):
+        v[j] += 1
+        C[j] = [c + (a - c) / v[j] for a, c in zip(x, C[j], strict=True)]
+    return np.array(C), np.array(v)
+
+
+def loop_map_chunk(chunk, centers):
+    X, C = np.asarray(chunk, dtype=float), np.asarray(centers, dtype=float)
+    counts, sums = np.zeros(len(C), dtype=int), np.zeros(C.shape)
+    for x, j in zip(X, broadcast_assign(X, C), strict=True):
+        counts[j] += 1
+        sums[j] += x
+    return counts, sums
+
+
 INDEPENDENT = {
     "euclidean": loop_euclidean,
     "nearest": loop_nearest,
@@ -255,6 +300,8 @@ INDEPENDENT = {
     "silhouette_samples": loop_silhouette,
     "dbscan": reversed_dbscan,
     "quantize": simple_quantize,
+    "minibatch_step": loop_minibatch_step,
+    "map_chunk": loop_map_chunk,
 }
 CHECKERS = list(INDEPENDENT)
 
@@ -496,6 +543,69 @@ def too_many_quantize(image, k, rng):
     return quantized, np.vstack([palette, palette[:1]])
 
 
+def batch_rate_step(batch, centers, counts):
+    C, v = np.array(centers, dtype=float), np.array(counts, dtype=float)
+    for x, j in zip(np.asarray(batch, float), broadcast_assign(batch, C), strict=True):
+        v[j] += 1
+        C[j] += (x - C[j]) / len(batch)  # 1/batch_size instead of 1/v_j
+    return C, v
+
+
+def frozen_counts_step(batch, centers, counts):
+    C, v = np.array(centers, dtype=float), np.array(counts, dtype=float)
+    for x, j in zip(np.asarray(batch, float), broadcast_assign(batch, C), strict=True):
+        C[j] += (x - C[j]) / (v[j] + 1)  # the right rate, but v never grows
+    return C, v
+
+
+def in_place_step(batch, centers, counts):
+    """kmlib.minibatch_step's own way: change the arguments, return them."""
+    C = np.asarray(centers, dtype=float)
+    v = np.asarray(counts, dtype=float)
+    new_C, new_v = loop_minibatch_step(batch, C, v)
+    C[...], v[...] = new_C, new_v
+    return C, v
+
+
+def rate_before_count_step(batch, centers, counts):
+    C, v = np.array(centers, dtype=float), np.array(counts, dtype=float)
+    for x, j in zip(np.asarray(batch, float), broadcast_assign(batch, C), strict=True):
+        with np.errstate(all="ignore"):
+            C[j] = (1 - 1 / v[j]) * C[j] + x / v[j]  # v_j before the point
+        v[j] += 1
+    return C, v
+
+
+def relabelling_step(batch, centers, counts):
+    C, v = np.array(centers, dtype=float), np.array(counts, dtype=float)
+    for x in np.asarray(batch, dtype=float):
+        j = broadcast_assign(x[None], C)[0]  # the moving centres: online k-means
+        v[j] += 1
+        C[j] += (x - C[j]) / v[j]
+    return C, v
+
+
+def wcss_step(batch, centers, counts):
+    return kmlib.minibatch_step(batch, np.array(centers, float), np.array(counts, float))
+
+
+def means_map(chunk, centers):
+    counts, sums = loop_map_chunk(chunk, centers)
+    return counts, sums / np.maximum(counts, 1)[:, None]
+
+
+def no_minlength_map(chunk, centers):
+    labels = broadcast_assign(chunk, centers)
+    sums = np.zeros(np.shape(centers))
+    np.add.at(sums, labels, np.asarray(chunk, dtype=float))
+    return np.bincount(labels), sums
+
+
+def last_tie_map(chunk, centers):
+    counts, sums = loop_map_chunk(chunk, np.asarray(centers)[::-1])
+    return counts[::-1], sums[::-1]
+
+
 MISTAKES = [
     ("euclidean", sq_euclidean, "wrong", ["squared distance", "square root"]),
     ("euclidean", unsummed_euclidean, "wrong", ["one number", "sum over the coordinates"]),
@@ -552,6 +662,17 @@ MISTAKES = [
     ("quantize", labels_quantize, "wrong", ["shape (4, 4, 3)"]),
     ("quantize", uniform_palette_quantize, "wrong", ["MSE", "1.5 times"]),
     ("quantize", too_many_quantize, "wrong", ["1 <= k' <= k"]),
+    ("minibatch_step", batch_rate_step, "wrong", ["centers differ", "not 1/batch_size"]),
+    ("minibatch_step", frozen_counts_step, "wrong", ["counts differ", "counts are unchanged"]),
+    ("minibatch_step", in_place_step, "wrong", ["changed its argument(s) centers, counts"]),
+    ("minibatch_step", rate_before_count_step, "wrong", ["NaN", "add the point first"]),
+    ("minibatch_step", relabelling_step, "wrong", ["nearest centre first", "start of the step"]),
+    ("minibatch_step", wcss_step, "wrong", ["(centers, counts)", "returns the batch's WCSS"]),
+    ("minibatch_step", lambda b, C, v: loop_minibatch_step(b, C, v)[::-1], "wrong", ["shape"]),
+    ("map_chunk", means_map, "wrong", ["sums differ", "means of the clusters"]),
+    ("map_chunk", no_minlength_map, "wrong", ["shape (3,)", "minlength=k"]),
+    ("map_chunk", last_tie_map, "wrong", ["exactly between", "lowest centre index"]),
+    ("map_chunk", lambda c, C: loop_map_chunk(c, C)[::-1], "wrong", ["counts must have shape"]),
 ]
 
 
@@ -740,6 +861,31 @@ def core_count_answer():
     return [int((kmlib.k_distance(X, 4) <= e).sum()) for e in (0.05, 0.1, 0.14, 0.2)]
 
 
+def noisy_blobs():
+    from kmlib.datasets import make_blobs, make_uniform_noise
+
+    return np.vstack(
+        [
+            make_blobs(300, 3, random_state=2)[0],
+            make_uniform_noise(60, low=-12.0, high=12.0, random_state=2),
+        ]
+    )
+
+
+def try_three_answer(count_what=slice(300, None)):
+    """As the book's solution: the widget's eps stops, the first with 3 clusters."""
+    X = noisy_blobs()
+    eps_grid = np.arange(1, 41) / 10
+    eps = float(next(e for e in eps_grid if kmlib.dbscan(X, e, 5).max() + 1 == 3))
+    return eps, int((kmlib.dbscan(X, eps, 5)[count_what] == -1).sum())
+
+
+def tie_answer():
+    centers3 = np.array([[1.0, 4.0], [5.0, 4.5], [4.0, 0.5]])  # as Chapter 1
+    mid = (centers3[0] + centers3[1]) / 2
+    return tuple(mid), int(kmlib.nearest(mid[None, :], centers3)[0][0])
+
+
 def grey_answer():
     ramp = np.repeat(np.repeat(np.arange(256, dtype=np.uint8)[None, :, None], 16, axis=0), 3, 2)
     errors = [
@@ -756,6 +902,7 @@ VALUES = [  # label, a right answer, a wrong one, words of the wrong one's messa
         lambda: (5, [0, 0], [2, 2], [2, 0]),
         ["opposite signs"],
     ),
+    ("ch1-ex-try-tie", tie_answer, lambda: (tie_answer()[0], 1), ["tie goes to the lowest"]),
     ("ch1-ex-cancellation", lambda: (4.7e7, 26, 1.0), lambda: (4.7e7, 25, 1.0), ["first p"]),
     (
         "ch1-ex-cube",
@@ -780,6 +927,12 @@ VALUES = [  # label, a right answer, a wrong one, words of the wrong one's messa
     ("ch5-ex-core-count", core_count_answer, lambda: [2, 105, 183, 200], ["eps = 0.2"]),
     ("ch5-ex-noise", noise_answer, lambda: (noise_answer()[0], 5, 60), ["not 60"]),
     ("ch5-ex-circles", lambda: (0.2, 5), lambda: (0.6, 5), ["ARI"]),
+    (
+        "ch5-ex-try-three",
+        try_three_answer,
+        lambda: try_three_answer(slice(None, 300)),
+        ["the noise among the 300 blob points"],
+    ),
     ("ch6-ex-grey", grey_answer, lambda: [2, 2, 2, 2], ["ratios"]),
     (
         "ch6-ex-db",
@@ -787,7 +940,50 @@ VALUES = [  # label, a right answer, a wrong one, words of the wrong one's messa
         lambda: [10 * math.log10(2) / d for d in (1, 2, 3)],
         ["decibels"],
     ),
+    ("ch7-ex-passes", lambda: (99_900, 600), lambda: (99_900, 500), ["one more pass"]),
 ]
+
+
+MORE_WRONG_VALUES = [  # label, a wrong answer, words of its message
+    ("ch1-ex-try-tie", ((3.0, 4.0), 0), ["not halfway", "4 and 4.25"]),
+    ("ch1-ex-try-tie", ((3.0, 4.25, 1.0), 0), ["the answer must be"]),
+    ("ch5-ex-try-three", (0.8, 57), ["not the smallest", "0.5 already"]),
+    ("ch5-ex-try-three", (0.4, 58), ["finds 9 cluster(s), not 3"]),
+    ("ch5-ex-try-three", (0.5, 118), ["all the noise", "last 60 rows"]),
+    ("ch7-ex-passes", (100_000, 600), ["k-means++", "without a pass"]),
+    ("ch7-ex-passes", (99_900 / 3600, 600), ["in seconds"]),
+    ("ch7-ex-passes", (99_900, 600, 1), ["the answer must be"]),
+]
+
+
+@pytest.mark.parametrize(("label", "answer", "words"), MORE_WRONG_VALUES)
+def test_value_exercise_names_the_mistake(label, answer, words, capsys):
+    assert_status(selfcheck.check(label, answer), "wrong", *words)
+
+
+def test_widget_keys_follow_the_chapters():
+    from kmlib.selfcheck import _values
+
+    text = "\n".join(c.source for c in cells(ROOT / "book" / "01_distance.ipynb"))
+    assert "centers3 = np.array([[1.0, 4.0], [5.0, 4.5], [4.0, 0.5]])" in text
+    np.testing.assert_array_equal(_values.TRY_CENTERS, [[1.0, 4.0], [5.0, 4.5], [4.0, 0.5]])
+    # the midpoint really is a tie in floating point, which the lowest index wins
+    mid = (_values.TRY_CENTERS[0] + _values.TRY_CENTERS[1]) / 2
+    d2 = kmlib.pairwise_sq_dists(mid[None, :], _values.TRY_CENTERS)[0]
+    assert d2[0] == d2[1] < d2[2]
+    text = "\n".join(c.source for c in cells(ROOT / "book" / "05_failure_modes_dbscan.ipynb"))
+    assert 'eps_grid = np.arange(1, noisy_slider["eps_steps"] + 1) / 10' in text
+    np.testing.assert_array_equal(_values.noise_data(), noisy_blobs())
+    eps, labels = _values.first_three_clusters()
+    assert eps == 0.5 and kmlib.dbscan(noisy_blobs(), 0.4, 5).max() + 1 != 3
+
+
+def test_passes_key_counts_with_kmlib():
+    from kmlib.selfcheck import _values
+
+    assert _values.seeding_passes() == (999, 6)
+    X = np.random.default_rng(0).normal(size=(2000, 2))
+    assert kmlib.kmeans_parallel(X, 1000, rounds=5, random_state=0).n_passes == 6
 
 
 @pytest.mark.parametrize(("label", "right", "wrong", "words"), VALUES, ids=[v[0] for v in VALUES])

@@ -32,6 +32,7 @@ from ._exercises import EXERCISES, Exercise, ExerciseList
 from ._hints import ALIASES, HINTS
 from ._lloyd import assign, lloyd, update
 from ._quantize import quantize
+from ._scale import map_chunk, minibatch_step
 from ._seeding import kmeans_plusplus
 from ._silhouette import silhouette_samples
 from ._values import FUNCTION_ANSWERS, check_value
@@ -48,6 +49,8 @@ __all__ = [
     "silhouette_samples",
     "dbscan",
     "quantize",
+    "minibatch_step",
+    "map_chunk",
     "check",
     "hint",
     "exercises",
@@ -63,6 +66,8 @@ CHECKERS = (
     "silhouette_samples",
     "dbscan",
     "quantize",
+    "minibatch_step",
+    "map_chunk",
 )
 
 
@@ -124,7 +129,11 @@ def check(label: str, answer) -> CheckResult:
     simulation, which rejects sqrt(d/6) itself); the grey-ramp ratios within
     0.25 of kmlib's (any seed); dB per doubling within 0.01; the rings'
     (eps, min_samples) must give ARI 1; the noise exercise's eps must leave
-    at least 30 of the 60 added points and at most 30 blob points as noise.
+    at least 30 of the 60 added points and at most 30 blob points as noise;
+    the widget exercises' answers exactly: the midpoint of c0 and c1 (1e-9)
+    and kmlib.nearest's label there, and the first eps of 0.1, 0.2, ... with
+    three clusters on the noisy blobs (1e-9) and its noise count among the
+    added points; the seconds of seeding by passes (1e-9 relative).
     Function answers are compared with numpy's formula on small tables
     (1e-9), and farthest-first exactly.
     """

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
+import textwrap
 import traceback
 import warnings
 
@@ -104,7 +105,9 @@ class Learner:
 
     The first call decides "not attempted" (``NotImplementedError`` or
     ``None``); later calls turn an exception into status ``"error"``.
-    Warnings are recorded, not printed, and reported with a failure.
+    Warnings are recorded, not printed, and reported with a failure. The
+    function gets copies of the arguments; ``last_args`` keeps the copies of
+    the last call, so that a check can tell whether it changed them.
     """
 
     def __init__(self, fn, name: str):
@@ -112,9 +115,10 @@ class Learner:
         self.name = name
         self.calls = 0
         self.warnings: list[str] = []
+        self.last_args: list = []
 
     def __call__(self, *args, **kwargs):
-        args = [copy_input(a) for a in args]
+        args = self.last_args = [copy_input(a) for a in args]
         first = self.calls == 0
         self.calls += 1
         with warnings.catch_warnings(record=True) as caught:
@@ -181,10 +185,38 @@ def feedback(result: CheckResult) -> str:
     )
 
 
+#: Feedback lines are wrapped to this width: they fit the book's code boxes.
+WIDTH = 79
+
+
+def wrap(text: str, width: int = WIDTH) -> str:
+    """``text`` with every line longer than ``width`` wrapped at spaces.
+
+    A wrapped line keeps its indentation on its continuation lines, so data
+    shown indented stays aligned.
+    """
+    lines = []
+    for line in text.splitlines():
+        indent = line[: len(line) - len(line.lstrip())]
+        if len(line) <= width or not line.strip():
+            lines.append(line)
+            continue
+        lines.append(
+            textwrap.fill(
+                line,
+                width,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return "\n".join(lines)
+
+
 def finish(name: str, status: str, message: str) -> CheckResult:
-    """Print the feedback and return the result."""
+    """Print the feedback (wrapped to :data:`WIDTH`) and return the result."""
     result = CheckResult(name, status, message)
-    print(feedback(result))
+    print(wrap(feedback(result)))
     return result
 
 

@@ -58,6 +58,8 @@ SIGNATURES = {
     "silhouette_samples": ("X, labels", "s"),
     "dbscan": ("X, eps, min_samples", "labels"),
     "quantize": ("image, k, rng", "(quantized_image, palette)"),
+    "minibatch_step": ("batch, centers, counts", "(centers, counts)"),
+    "map_chunk": ("chunk, centers", "(counts, sums)"),
 }
 
 DOCS = {
@@ -79,6 +81,12 @@ DOCS = {
     "point\n    itself and uses <= eps.",
     "quantize": "(quantized_image, palette): at most k colours fitted by "
     "k-means, every\n    pixel replaced by its nearest palette colour.",
+    "minibatch_step": "(centers, counts) after one mini-batch step: labels "
+    "from the centres\n    of the start, then point by point v_j += 1, "
+    "c_j += (x - c_j) / v_j;\n    the arguments stay unchanged.",
+    "map_chunk": "(counts, sums): how many rows of chunk have each centre "
+    "as their\n    nearest, shape (k,), and the sum of those rows, shape "
+    "(k, d).",
 }
 
 
@@ -156,11 +164,6 @@ DATA_NOTE = (
     "which selfcheck (numpy only) cannot rebuild: compare with the solution"
 )
 
-WIDGET_NOTE = (
-    "its answer is read from the chapter's Try it widget ({}); compare "
-    "with the solution"
-)
-
 EXERCISES = (
     function_exercise(
         "ch1-ex-euclidean", "Your own Euclidean distance", 1, ["euclidean"]
@@ -203,11 +206,12 @@ EXERCISES = (
         1,
         ["nearest"],
     ),
-    discussion(
+    value_exercise(
         "ch1-ex-try-tie",
         "A tie, in the widget",
         1,
-        WIDGET_NOTE.format("a centre index"),
+        "The tuple (point, label): the point halfway between c0 and c1 as "
+        "(x, y), and the index of the centre kmlib.nearest picks for it.",
     ),
     value_exercise(
         "ch2-ex-mean",
@@ -324,11 +328,13 @@ EXERCISES = (
         "rings (ARI 1).",
     ),
     function_exercise("ch5-ex-own-dbscan", "DBSCAN yourself", 5, ["dbscan"]),
-    discussion(
+    value_exercise(
         "ch5-ex-try-three",
         "Three clusters are not the three blobs",
         5,
-        WIDGET_NOTE.format("eps and two noise counts"),
+        "The tuple (eps, count): the smallest eps of 0.1, 0.2, ... for which "
+        "DBSCAN with min_samples = 5 finds exactly three clusters on X_noisy, "
+        "and how many of the 60 added points it labels as noise.",
     ),
     value_exercise(
         "ch6-ex-grey",
@@ -358,6 +364,19 @@ EXERCISES = (
         "Thirty decibels",
         6,
         DATA_NOTE.format("load_sample_image"),
+    ),
+    function_exercise(
+        "ch7-ex-step", "Your own mini-batch step", 7, ["minibatch_step"]
+    ),
+    function_exercise("ch7-ex-map", "The map step", 7, ["map_chunk"]),
+    value_exercise(
+        "ch7-ex-passes",
+        "Passes by hand",
+        7,
+        "The tuple (t_plusplus, t_parallel): the seconds that seeding k = "
+        "1000 centres takes on 10**9 points at 100 s per pass, with k-means++ "
+        "and with k-means|| in 5 rounds (the runs on X are not checked: its "
+        "blobs come from scikit-learn).",
     ),
 )
 

@@ -84,6 +84,25 @@ HINTS = {
         "For a uint8 image, round the palette (np.round) and return "
         "palette[labels].reshape(image.shape).astype(image.dtype), palette.",
     ],
+    "minibatch_step": [
+        "Work on copies: C = np.array(centers, dtype=float) and v = "
+        "np.array(counts, dtype=float); return (C, v) and leave the "
+        "arguments alone.",
+        "First the labels of the whole batch, from the centres of the start "
+        "of the step (your my_assign or kmlib.assign: ties to the lowest "
+        "index); then go through the batch point by point.",
+        "for x, j in zip(batch, labels): v[j] += 1; C[j] = (1 - 1 / v[j]) * "
+        "C[j] + x / v[j] — the rate is 1/v_j after adding the point, never "
+        "1/batch_size; a centre no point chooses is not touched.",
+    ],
+    "map_chunk": [
+        "Label every row of the chunk with its nearest centre; then count "
+        "and add up the rows of each label.",
+        "counts = np.bincount(labels, minlength=k): without minlength, a "
+        "last centre that no row chooses is missing.",
+        "sums = np.zeros((k, d)); np.add.at(sums, labels, chunk) adds every "
+        "row to its cluster's sum; return (counts, sums), never the means.",
+    ],
     "ch1-ex-manhattan": [
         "d1 adds the absolute differences of the coordinates.",
         "For the second part, put x at the origin, one centre on a "
@@ -206,6 +225,14 @@ HINTS = {
         "Compare each image's MSE with its own 64-colour palette.",
         "A shared palette spends colours on both images.",
     ],
+    "ch7-ex-passes": [
+        "Time = passes x 100 s. How many passes does each seeding make?",
+        "k-means++ draws its first centre without a pass and needs one pass "
+        "per centre after it; k-means|| needs one pass per round, plus one "
+        "to weight the candidates.",
+        "kmlib.kmeans_parallel(...).n_passes counts k-means||'s passes; the "
+        "answer is ((1000 - 1) * 100, n_passes * 100), in seconds.",
+    ],
     "ch1-ex-try-tie": [
         "Halfway between c0 and c1 is their mean, (c0 + c1) / 2.",
         "From the start (2.5, 2), count the arrow steps of 0.25 to the "
@@ -253,4 +280,6 @@ ALIASES = {
     "ch4-ex-own-silhouette": "silhouette_samples",
     "ch5-ex-own-dbscan": "dbscan",
     "ch6-ex-own-quantize": "quantize",
+    "ch7-ex-step": "minibatch_step",
+    "ch7-ex-map": "map_chunk",
 }

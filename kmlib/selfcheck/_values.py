@@ -14,6 +14,7 @@ from .._choosing_k import silhouette_samples
 from .._dbscan import dbscan
 from .._distance import euclidean, nearest
 from .._metrics import adjusted_rand_score
+from .._parallel import kmeans_parallel
 from .._quantize import mse, quantize
 from ..datasets import make_blobs, make_circles, make_moons, make_uniform_noise
 from ._contract import as_array, compare_floats, format_number, show
@@ -32,6 +33,8 @@ def numbers(answer, count: int, form: str) -> np.ndarray:
 
 
 def show_answer(answer) -> str:
+    if isinstance(answer, str):
+        return repr(answer)
     try:
         return show(answer)
     except Exception:  # anything the learner typed
@@ -133,6 +136,38 @@ def cube(answer, d: int = 50) -> str:
         f"mean squared distance d/6 = {d / 6:.3f}; the mean distance, "
         f"about {key:.3f}, is a little below sqrt(d/6) = "
         f"{math.sqrt(d / 6):.3f}."
+    )
+
+
+#: c0, c1, c2 of Chapter 1's Try it widget (the chapter's ``centers3``).
+TRY_CENTERS = np.array([[1.0, 4.0], [5.0, 4.5], [4.0, 0.5]])
+
+
+def widget_tie(answer) -> str:
+    """(point, label): the midpoint of c0 and c1, and kmlib.nearest's label."""
+    form = "the tuple (point, label), with point = (x, y)"
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        raise wrong(f"the answer must be {form}; got {show_answer(answer)}")
+    point = numbers(answer[0], 2, form)
+    label = numbers(answer[1], 1, form)[0]
+    mid = (TRY_CENTERS[0] + TRY_CENTERS[1]) / 2
+    key = int(nearest(mid[None, :], TRY_CENTERS)[0][0])
+    if np.abs(point - mid).max() > 1e-9:
+        d0, d1 = ((TRY_CENTERS[:2] - point) ** 2).sum(axis=1)
+        raise wrong(
+            f"{show(point)} is not halfway between c0 = {show(TRY_CENTERS[0])}"
+            f" and c1 = {show(TRY_CENTERS[1])}: its squared distances to "
+            f"them are {d0:g} and {d1:g} (the midpoint is their mean)"
+        )
+    if label != key:
+        raise wrong(
+            f"kmlib.nearest picks c{key} for {show(mid)}, not "
+            f"c{format_number(label)}: the two distances are exactly equal, "
+            "and a tie goes to the lowest index"
+        )
+    return (
+        f"the midpoint {show(mid)} is exactly as far from c0 as from c1, and "
+        f"kmlib.nearest (like the widget) picks c{key}: the lowest index."
     )
 
 
@@ -281,6 +316,49 @@ def noise_points(answer) -> str:
     return f"{key} of the 60 added points are noise for eps = {eps:g}."
 
 
+def first_three_clusters():
+    """The first eps of 0.1, 0.2, ... (the widget's stops) with 3 clusters."""
+    X = noise_data()
+    for i in range(1, 101):
+        labels = dbscan(X, i / 10, 5)
+        if labels.max() + 1 == 3:
+            return i / 10, labels
+    raise AssertionError("no eps up to 10 gives three clusters")
+
+
+def widget_three(answer) -> str:
+    """(eps, count): the first eps with three clusters, noise among the 60."""
+    eps, count = numbers(answer, 2, "the tuple (eps, count)")
+    key_eps, labels = first_three_clusters()
+    key = int((labels[300:] == -1).sum())
+    if abs(eps - key_eps) > 1e-9:
+        found = int(dbscan(noise_data(), eps, 5).max() + 1) if eps > 0 else 0
+        if found == 3:
+            raise wrong(
+                f"eps = {eps:g} finds three clusters, but it is not the "
+                f"smallest: {key_eps:g} already does (slide eps up from 0.1)"
+            )
+        raise wrong(
+            f"with eps = {eps:g} and min_samples = 5, DBSCAN finds {found} "
+            "cluster(s), not 3"
+        )
+    if count != key:
+        extra = ""
+        if count == (labels[:300] == -1).sum():
+            extra = ": that is the noise among the 300 blob points"
+        elif count == (labels == -1).sum():
+            extra = ": that is all the noise; count only the last 60 rows"
+        raise wrong(
+            f"with eps = {key_eps:g}, DBSCAN labels {key} of the 60 added "
+            f"points as noise, not {format_number(count)}{extra}"
+        )
+    return (
+        f"eps = {key_eps:g} is the first with three clusters; {key} of the 60 "
+        f"added points and {(labels[:300] == -1).sum()} of the 300 blob "
+        "points are noise: the clusters are the blobs' dense cores."
+    )
+
+
 def rings(answer) -> str:
     """(eps, min_samples) for which DBSCAN separates the two rings."""
     eps, m = numbers(answer, 2, "the tuple (eps, min_samples)")
@@ -324,10 +402,56 @@ def decibels(answer) -> str:
     return f"{show(key, 3)} dB per doubling: 6.02/d."
 
 
+# Chapter 7 -----------------------------------------------------------------
+
+PASS_SECONDS, BIG_K, ROUNDS = 100.0, 1000, 5
+
+
+def seeding_passes() -> tuple[int, int]:
+    """Passes to seed BIG_K centres: k-means++, and k-means|| in ROUNDS.
+
+    k-means++ draws its first centre without a pass and needs one per
+    centre after it; kmeans_parallel counts its own passes, which do not
+    depend on the data or on k (a small data set is enough).
+    """
+    X = make_blobs(30, 3, random_state=0)[0]
+    seeding = kmeans_parallel(X, 3, rounds=ROUNDS, random_state=0)
+    return BIG_K - 1, seeding.n_passes
+
+
+def passes(answer) -> str:
+    """(t_plusplus, t_parallel) in seconds for k = 1000 at 100 s a pass."""
+    got = numbers(answer, 2, "the tuple (t_plusplus, t_parallel)")
+    counts = seeding_passes()
+    keys = [count * PASS_SECONDS for count in counts]
+    hours = [key / 3600 for key in keys]
+    why = (
+        ": the first centre is drawn without a pass, each of the other "
+        f"{BIG_K - 1} needs one",
+        f": after the {ROUNDS} rounds, one more pass weights the candidates "
+        "(how many points are nearest to each)",
+    )
+    for value, key, hour, name, reason, rounds_only in zip(
+        got, keys, hours, ("k-means++", "k-means||"), why,
+        (BIG_K * PASS_SECONDS, ROUNDS * PASS_SECONDS), strict=True,
+    ):  # fmt: skip
+        if abs(value - key) <= 1e-9 * key:
+            continue
+        extra = reason if value == rounds_only else ""
+        if abs(value - hour) <= 0.01 * hour or abs(value - key / 60) <= 0.1:
+            extra = ": give the time in seconds"
+        raise wrong(f"{name}: {format_number(value)} s is not right{extra}")
+    return (
+        f"k-means++ needs {counts[0]} passes, {keys[0]:g} s (about "
+        f"{hours[0]:.0f} hours); k-means|| {counts[1]} passes, {keys[1]:g} s."
+    )
+
+
 VALUE_CHECKS = {
     "ch1-ex-manhattan": manhattan,
     "ch1-ex-cancellation": cancellation,
     "ch1-ex-cube": cube,
+    "ch1-ex-try-tie": widget_tie,
     "ch2-ex-mean": mean_only,
     "ch2-ex-restarts": restarts,
     "ch3-ex-by-hand": by_hand_plusplus,
@@ -335,8 +459,10 @@ VALUE_CHECKS = {
     "ch5-ex-core-count": core_count,
     "ch5-ex-noise": noise_points,
     "ch5-ex-circles": rings,
+    "ch5-ex-try-three": widget_three,
     "ch6-ex-grey": grey_ramp,
     "ch6-ex-db": decibels,
+    "ch7-ex-passes": passes,
 }
 
 
