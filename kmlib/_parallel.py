@@ -69,7 +69,8 @@ class ParallelSeeding:
     weights : ndarray of shape (m,)
         How many points are nearest to each candidate.
     n_passes : int
-        Passes over the data: ``rounds + 1`` (k-means++ needs ``k``).
+        Passes over the data: ``rounds + 1`` (k-means++ needs ``k - 1``,
+        one per centre after the first).
     rounds : int
         Sampling rounds run.
     """

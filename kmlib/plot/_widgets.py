@@ -71,7 +71,7 @@ class Widget:
     Attributes
     ----------
     name : str
-        One of :data:`WIDGET_NAMES` (the ``data-widget`` attribute).
+        One of ``kmlib.plot.WIDGET_NAMES`` (the ``data-widget`` attribute).
     data : dict
         Everything the script draws, JSON-serialisable.
     fallback_png : bytes
