@@ -113,7 +113,7 @@ class MiniBatchResult:
 
 
 def minibatch_step(batch, centers, counts) -> float:
-    r"""One mini-batch step (Sculley, 2010), changing ``centers`` and ``counts`` in place.
+    r"""One mini-batch step (Sculley, 2010): ``centers``, ``counts`` change in place.
 
     Every point of ``batch`` picks its nearest centre; then each centre
     :math:`j` chosen by :math:`m_j > 0` points with sum :math:`s_j` moves to
