@@ -21,13 +21,8 @@ unless ``CI=true``, when they fail. ``KMLIB_CHROMIUM`` may name the browser.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-import shutil
-import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,43 +35,10 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 require_site()
 
+from browser_support import launch, serve, watch  # noqa: E402 (skips without a browser)
+from playwright.sync_api import expect  # noqa: E402
 
-def _no_browser(reason: str):
-    """Skip the module (fail it under CI) because the browser cannot run."""
-    if IN_CI:
-        pytest.fail(f"browser tests cannot run under CI: {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
-
-
-try:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:
-    _no_browser("the Python package playwright is not installed (pip install -r requirements.txt)")
-
-CHROMIUM = (
-    os.environ.get("KMLIB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
-if not CHROMIUM:
-    _no_browser("no Chromium found (apt-get install -y chromium, or set KMLIB_CHROMIUM)")
-if not os.access(CHROMIUM, os.X_OK):
-    _no_browser(f"KMLIB_CHROMIUM={CHROMIUM} is not an executable file")
-
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 20_000
-# pydata-sphinx-theme 0.17 logs this on a visitor's first page (no colour mode
-# stored yet in localStorage), then uses "auto": harmless, and not the book's doing.
-BENIGN_CONSOLE_ERRORS = {"Got invalid theme mode: . Resetting to auto."}
 
 # Pages of the site, as paths relative to its root.
 PAGES = [p.relative_to(SITE).as_posix() for p in pages()]
@@ -88,47 +50,17 @@ PLAYERS = {c: (SITE / c).read_text(encoding="utf-8").count('title="Next frame"')
 # --- the server and the browser ----------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url():
     """The built site served over HTTP on 127.0.0.1, on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(SITE) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with tempfile.TemporaryDirectory(prefix="kmlib-chromium-") as profile:
-        with sync_playwright() as pw:
-            try:
-                context = pw.chromium.launch_persistent_context(
-                    profile,
-                    executable_path=CHROMIUM,
-                    args=CHROMIUM_ARGS,
-                    headless=True,
-                    viewport={"width": 1280, "height": 900},
-                    service_workers="block",
-                )
-            except PlaywrightError as exc:
-                _no_browser(f"Chromium at {CHROMIUM} does not start: {exc}")
-            context.set_default_timeout(TIMEOUT_MS)
-            try:
-                yield context
-            finally:
-                context.close()
+    with launch(1280, TIMEOUT_MS) as context:
+        yield context
 
 
 class Visit:
@@ -138,25 +70,8 @@ class Visit:
         self.page = context.new_page()
         self.problems: list[str] = []
         self.requested: list[str] = []
-        self.page.route("**/*", self._offline)
         self.page.on("request", lambda r: self.requested.append(r.url))
-        self.page.on(
-            "requestfailed",
-            lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"),
-        )
-        self.page.on(
-            "response",
-            lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"),
-        )
-        self.page.on("pageerror", lambda e: self.problems.append(f"JavaScript error: {e}"))
-        self.page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                and m.text not in BENIGN_CONSOLE_ERRORS
-                and self.problems.append(f"console error: {m.text}")
-            ),
-        )
+        watch(self.page, self.problems)
         self.page.goto(url, wait_until="networkidle")
         # MathJax typesets after the load event; wait for it (and its fonts).
         self.page.evaluate("""async () => {
@@ -166,15 +81,6 @@ class Visit:
             await document.fonts.ready;
         }""")
         self.page.wait_for_load_state("networkidle")
-
-    def _offline(self, route):
-        """Let requests to the local server through; refuse (and record) any other."""
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.problems.append(f"network request refused: {route.request.url}")
-            route.abort("blockedbyclient")
 
     def close(self):
         self.page.close()

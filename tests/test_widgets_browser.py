@@ -25,16 +25,13 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import tempfile
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from browser_support import launch, serve, watch  # skips without a browser
 
 import kmlib
 import kmlib.plot as kplot
@@ -43,40 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "book" / "_static"
 SHOTS = ROOT / "_build" / "screenshots"
 SITE = ROOT / "_build" / "html"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 SCRIPTS = ("common.js", "nearest.js", "lloyd.js", "choosing_k.js", "dbscan.js", "palette.js")
-
-
-def _no_browser(reason: str):
-    if IN_CI:
-        pytest.fail(f"browser tests cannot run under CI: {reason}", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
-
-
-try:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-except ImportError:
-    _no_browser("the Python package playwright is not installed")
-
-CHROMIUM = (
-    os.environ.get("KMLIB_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
-if not CHROMIUM:
-    _no_browser("no Chromium found (apt-get install -y chromium, or set KMLIB_CHROMIUM)")
-
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-BENIGN_CONSOLE_ERRORS = {"Got invalid theme mode: . Resetting to auto."}
 
 
 @functools.cache
@@ -108,20 +72,6 @@ HARNESS = """<!DOCTYPE html>
 """
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-
-def _serve(directory: Path):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
-
-
 @pytest.fixture(scope="module")
 def harness_url():
     """The harness page (one section per widget), served over HTTP on 127.0.0.1."""
@@ -137,35 +87,14 @@ def harness_url():
             (folder / f"{name}.html").write_text(
                 HARNESS.format(scripts=scripts, body=body), encoding="utf-8"
             )
-        server, thread = _serve(folder)
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/"
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=5)
+        with serve(folder) as url:
+            yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with tempfile.TemporaryDirectory(prefix="kmlib-chromium-") as profile:
-        with sync_playwright() as pw:
-            try:
-                context = pw.chromium.launch_persistent_context(
-                    profile,
-                    executable_path=CHROMIUM,
-                    args=CHROMIUM_ARGS,
-                    headless=True,
-                    viewport={"width": 390, "height": 900},
-                    service_workers="block",
-                )
-            except PlaywrightError as exc:
-                _no_browser(f"Chromium at {CHROMIUM} does not start: {exc}")
-            context.set_default_timeout(15_000)
-            try:
-                yield context
-            finally:
-                context.close()
+    with launch(390, 15_000) as context:
+        yield context
 
 
 class Page:
@@ -174,35 +103,13 @@ class Page:
     def __init__(self, context, url: str, name: str):
         self.page = context.new_page()
         self.problems: list[str] = []
-        self.page.route("**/*", self._offline)
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
-        self.page.on(
-            "response",
-            lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"),
-        )
-        self.page.on("pageerror", lambda e: self.problems.append(f"JavaScript error: {e}"))
-        self.page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                and m.text not in BENIGN_CONSOLE_ERRORS
-                and self.problems.append(f"console error: {m.text}")
-            ),
-        )
+        watch(self.page, self.problems)
         self.page.goto(url, wait_until="networkidle")
         self.root = self.page.locator(f'.kmlib-widget[data-widget="{name}"]').first
         self.page.wait_for_function(
             f"""() => {{ const r = document.querySelector('.kmlib-widget[data-widget="{name}"]');
                        return r && r.dataset.state; }}"""
         )
-
-    def _offline(self, route):
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.problems.append(f"network request refused: {route.request.url}")
-            route.abort("blockedbyclient")
 
     def state(self) -> dict:
         return json.loads(self.root.get_attribute("data-state"))
@@ -528,12 +435,9 @@ def test_widgets_in_the_built_chapters(browser, page):
     path = SITE / "book" / page
     if not path.exists() or "kmlib-widget" not in path.read_text(encoding="utf-8"):
         pytest.skip(f"{page}: no widget embedded yet")
-    server, thread = _serve(SITE)
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/book/{page}"
-        v = Page(
-            browser, url, path.read_text(encoding="utf-8").split('data-widget="')[1].split('"')[0]
-        )
+    with serve(SITE) as root_url:
+        name = path.read_text(encoding="utf-8").split('data-widget="')[1].split('"')[0]
+        v = Page(browser, f"{root_url}book/{page}", name)
         roots = v.page.locator(".kmlib-widget[data-widget]")
         for i in range(roots.count()):
             root = roots.nth(i)
@@ -541,7 +445,3 @@ def test_widgets_in_the_built_chapters(browser, page):
             assert root.locator(".kmlib-widget-fallback").is_hidden()
         assert not v.problems, "\n".join(v.problems)
         v.page.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
