@@ -18,7 +18,9 @@ One Lloyd iteration is one map-reduce over the row chunks:
 - **broadcast**: the new centres go out with the next iteration's tasks.
 
 Nothing of size ``n`` is kept between iterations: a worker holds a few
-chunks at a time, whatever ``n``.
+chunks at a time, whatever ``n``. Within a chunk it works on pieces of
+:data:`PIECE_ROWS` rows, and while its task runs it keeps the memory it
+frees for the next piece (:class:`KeptMemory`).
 
 Notes
 -----
@@ -38,8 +40,11 @@ therefore be labelled differently; the tests use data without ties.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import os
+import threading
 from pathlib import Path
 
 import dask.array as da
@@ -72,16 +77,31 @@ __all__ = ["from_npy", "lloyd", "kmeans", "kmeans_parallel", "DaskData"]
 #: Rows per chunk that :func:`from_npy` uses by default (8 MiB of float32 at d = 8).
 CHUNK_ROWS = 262_144
 
+#: Rows of a chunk a worker works on at a time (2 MiB of float64 at d = 8).
+PIECE_ROWS = 32_768
+
 
 # ---------------------------------------------------------------------------
 # Input
 # ---------------------------------------------------------------------------
 
 
-def read_rows(path: str, block_info=None) -> np.ndarray:
-    """The rows of one chunk of a ``.npy`` file, read through a memory map."""
-    (start, stop), _ = block_info[None]["array-location"]
-    return np.array(np.load(path, mmap_mode="r")[start:stop])
+def read_rows(path: str, offset, block_info=None) -> np.ndarray:
+    """The rows of one chunk of a ``.npy`` file.
+
+    A C-ordered file (``offset`` is where its data start) is read with one
+    ``read`` into a new array: the file's pages are never mapped into the
+    worker. A Fortran-ordered file (``offset`` None) is read through a memory
+    map.
+    """
+    (start, stop), (_, d) = block_info[None]["array-location"]
+    dtype = block_info[None]["dtype"]
+    if offset is None:
+        return np.array(np.load(path, mmap_mode="r")[start:stop])
+    with open(path, "rb") as file:
+        file.seek(offset + start * d * dtype.itemsize)
+        rows = np.fromfile(file, dtype=dtype, count=(stop - start) * d)
+    return rows.reshape(stop - start, d)
 
 
 def from_npy(path, chunks=CHUNK_ROWS):
@@ -110,10 +130,11 @@ def from_npy(path, chunks=CHUNK_ROWS):
         )
     chunks = check_int(chunks, "chunks", minimum=1)
     (n, d), dtype = header.shape, header.dtype
+    offset = None if np.isfortran(header) else header.offset
     rows = tuple(min(chunks, n - a) for a in range(0, n, chunks))
     token = dask.base.tokenize(path, os.stat(path).st_mtime_ns, rows)
     return da.map_blocks(
-        functools.partial(read_rows, path),
+        functools.partial(read_rows, path, offset),
         chunks=(rows, (d,)),
         dtype=dtype,
         meta=np.empty((0, d), dtype=dtype),
@@ -152,33 +173,164 @@ def work_units(block, mean, exponent) -> np.ndarray:
     return times_power_of_two(centred, exponent, out=centred)
 
 
+def pieces(block, mean, exponent):
+    """The chunk in pieces of :data:`PIECE_ROWS` rows, each in the run's units.
+
+    A worker centres, scales and assigns one piece at a time: its
+    temporaries stay small (and in the processor's cache), whatever the
+    chunk size.
+    """
+    for start in range(0, block.shape[0], PIECE_ROWS):
+        yield work_units(block[start : start + PIECE_ROWS], mean, exponent)
+
+
+def labelled_pieces(block, mean, exponent, centers):
+    """Each piece of :func:`pieces` with its labels (kmlib's screened kernel)."""
+    for X in pieces(block, mean, exponent):
+        yield X, screened_labels(prepare(X), centers)
+
+
 def chunk_sums(block, mean, exponent, centers):
     """Map step: the chunk's per-cluster counts ``(k,)`` and sums ``(k, d)``."""
-    X = work_units(block, mean, exponent)
-    labels = screened_labels(prepare(X), centers)
-    return cluster_sums(feature_rows(X), labels, centers.shape[0])
+    k, d = centers.shape
+    counts, sums = np.zeros(k), np.zeros((k, d))
+    for X, labels in labelled_pieces(block, mean, exponent, centers):
+        piece_counts, piece_sums = cluster_sums(feature_rows(X), labels, k)
+        counts += piece_counts
+        sums += piece_sums
+    return counts, sums
 
 
 def chunk_far(block, mean, exponent, centers, m):
     """The chunk's ``m`` points farthest from their centres: distances, points, labels."""
-    X = work_units(block, mean, exponent)
-    labels = screened_labels(prepare(X), centers)
-    dist = sq_norms(X - centers[labels])
-    top = np.argsort(-dist, kind="stable")[:m]
-    return dist[top], X[top], labels[top]
+    d = centers.shape[1]
+    parts = [(np.zeros(0), np.zeros((0, d)), np.zeros(0, dtype=np.intp))]
+    for X, labels in labelled_pieces(block, mean, exponent, centers):
+        dist = sq_norms(X - centers[labels])
+        top = np.argsort(-dist, kind="stable")[:m]
+        parts.append((dist[top], X[top], labels[top]))
+    dist, points, labels = (np.concatenate(p) for p in zip(*parts, strict=True))
+    top = np.argsort(-dist, kind="stable")[:m]  # ties: the earlier point
+    return dist[top], points[top], labels[top]
 
 
 def chunk_labels(block, mean, exponent, centers) -> np.ndarray:
     """The chunk's labels (nearest centres)."""
-    return screened_labels(prepare(work_units(block, mean, exponent)), centers)
+    parts = labelled_pieces(block, mean, exponent, centers)
+    return np.concatenate([np.zeros(0, np.intp), *(lab for _, lab in parts)])
 
 
 def chunk_inertia(block, mean, exponent, centers):
     """The chunk's counts ``(k,)`` and WCSS, in the run's units."""
-    X = work_units(block, mean, exponent)
-    labels = screened_labels(prepare(X), centers)
-    counts = np.bincount(labels, minlength=centers.shape[0])
-    return counts, float(sq_norms(X - centers[labels]).sum())
+    counts, wcss = np.zeros(centers.shape[0], dtype=np.intp), 0.0
+    for X, labels in labelled_pieces(block, mean, exponent, centers):
+        counts += np.bincount(labels, minlength=centers.shape[0])
+        wcss += float(sq_norms(X - centers[labels]).sum())
+    return counts, wcss
+
+
+def chunk_moments(block):
+    """The chunk's rows, column means, squared deviations, maxima and minima.
+
+    The deviations are from the chunk's own means (no cancellation), added
+    piece by piece; :func:`combine_moments` merges the chunks.
+    """
+    n, d = block.shape
+    if n == 0:
+        return (
+            0,
+            np.zeros(d),
+            np.zeros(d),
+            np.full(d, -np.inf),
+            np.full(d, np.inf),
+        )
+    mean = np.sum(block, axis=0, dtype=np.float64) / n
+    m2 = np.zeros(d)
+    for X in pieces(block, mean, 0):
+        m2 += np.einsum("ij,ij->j", X, X)
+    return n, mean, m2, block.max(axis=0), block.min(axis=0)
+
+
+def combine_moments(parts):
+    """The column means, variances, maxima and minima of all the chunks.
+
+    Chan, Golub and LeVeque's pairwise update, in chunk order.
+    """
+    n, mean, m2 = 0, 0.0, 0.0
+    for n_b, mean_b, m2_b, _, _ in parts:
+        if n_b == 0:
+            continue
+        delta = mean_b - mean
+        mean = mean + delta * (n_b / (n + n_b))
+        m2 = m2 + m2_b + delta**2 * (n * n_b / (n + n_b))
+        n += n_b
+    top = np.max([p[3] for p in parts], axis=0).astype(np.float64)
+    bottom = np.min([p[4] for p in parts], axis=0).astype(np.float64)
+    return mean, m2 / n, top, bottom
+
+
+#: ``mallopt`` parameters (glibc's ``malloc.h``) and their default values.
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, MALLOC_DEFAULT = -1, -3, 128 * 1024
+
+#: Bytes of freed memory a task keeps for its next pieces (a few pieces).
+KEPT_BYTES = 64 * 2**20
+
+
+class KeptMemory:
+    """While a task runs, freed memory stays with the process for its next piece.
+
+    ``distributed`` starts its workers with ``MALLOC_TRIM_THRESHOLD_=65536``,
+    so that glibc returns freed memory to the system at once; every piece's
+    temporaries are then fresh pages, and a page fault costs more than the
+    arithmetic on it. While at least one task of kmlib runs in the process,
+    blocks up to :data:`KEPT_BYTES` come from the heap and freed memory up to
+    twice that is kept; when the last one ends, the worker's own setting is
+    back and the heap is trimmed. Nothing changes where that variable is not
+    set (glibc then adapts by itself) or where there is no glibc.
+    """
+
+    def __init__(self):
+        self.lock, self.active = threading.Lock(), 0
+        trim = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+        self.libc = None if trim is None else glibc()
+        if self.libc is not None:
+            mmap = os.environ.get("MALLOC_MMAP_THRESHOLD_", MALLOC_DEFAULT)
+            self.restore = (int(trim), int(mmap))
+
+    def set(self, trim, mmap):
+        self.libc.mallopt(M_TRIM_THRESHOLD, trim)
+        self.libc.mallopt(M_MMAP_THRESHOLD, mmap)
+
+    @contextlib.contextmanager
+    def __call__(self):
+        if self.libc is None:
+            yield
+            return
+        with self.lock:
+            self.active += 1
+            if self.active == 1:
+                self.set(2 * KEPT_BYTES, KEPT_BYTES)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.active -= 1
+                if self.active == 0:
+                    self.set(*self.restore)
+                    self.libc.malloc_trim(0)
+
+
+def glibc():
+    """The C library if it is glibc (it has ``mallopt`` and ``malloc_trim``), or None."""
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt, libc.malloc_trim  # noqa: B018 (AttributeError if not glibc)
+    except (OSError, AttributeError, TypeError):
+        return None
+    return libc
+
+
+kept_memory = KeptMemory()
 
 
 def on_chunk(step, args, per_chunk, block, block_info=None):
@@ -187,7 +339,8 @@ def on_chunk(step, args, per_chunk, block, block_info=None):
     if per_chunk is not None:
         extra = (per_chunk[block_info[0]["chunk-location"][0]],)
     out = np.empty(1, dtype=object)
-    out[0] = step(block, *args, *extra)
+    with kept_memory():
+        out[0] = step(block, *args, *extra)
     return out
 
 
@@ -226,11 +379,7 @@ class DaskData:
     def __init__(self, X, tol=1e-4):
         tol = check_scalar(tol, "tol", minimum=0.0)
         self.X, (self.n, self.d) = X, X.shape
-        stats = (X.mean(axis=0, dtype=np.float64),
-                 X.var(axis=0, dtype=np.float64), X.max(axis=0), X.min(axis=0))  # fmt: skip
-        mean, var, top, bottom = (
-            np.asarray(s, np.float64) for s in dask.compute(*stats)
-        )
+        mean, var, top, bottom = combine_moments(map_chunks(X, chunk_moments))
         if not (np.isfinite(mean).all() and np.isfinite(var).all()):
             raise ValueError(
                 "X must be finite (no NaN or infinity), and its squares too"

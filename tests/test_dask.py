@@ -9,6 +9,7 @@ scheduler and on a two-process ``distributed.LocalCluster`` bound to
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -189,7 +190,8 @@ def test_scale_benchmark_report_and_data(tmp_path):
     X = np.load(path)
     assert X.shape == (3000, bench.D) and X.dtype == np.float32
     assert bench.initial_centers(path).shape == (bench.K, bench.D)
-    row = {"n": 3000, "n_iter": 5, "s_per_iter": 0.5, "peak_mib": 100.0, "true": 10.0}
+    row = {"n": 3000, "n_iter": 5, "s_per_iter": 0.5, "peak_mib": 100.0, "idle_mib": 60.0,
+           "rss_peak_mib": 900.0, "true": 10.0}  # fmt: skip
     rows = [
         row | {"impl": "kmlib.dask", "reported": 10.0},
         row | {"impl": "dask-ml", "reported": 3.0, "s_per_iter": 2.0},
@@ -198,8 +200,30 @@ def test_scale_benchmark_report_and_data(tmp_path):
         {"impl": "dask-ml", "n": 6000, "error": "KilledWorker: memory"},
     ]  # fmt: skip
     text = bench.report("env", rows)
-    assert "| 3e+03 | kmlib.dask | 0.500 | 100 | 10 | 10 | yes |" in text
-    assert "| 3e+03 | dask-ml | 2.000 | 100 | 3 | 10 | NO |" in text
+    assert "| 3e+03 | kmlib.dask | 0.500 | 100 (60) | 900 | 10 | 10 | yes |" in text
+    assert "| 3e+03 | dask-ml | 2.000 | 100 (60) | 900 | 3 | 10 | NO |" in text
     assert "failed: KilledWorker" in text
     assert "at least 2x faster per iteration than dask-ml: met (ratios [4.0])" in text
+    assert "RssAnon" in text and "independent of n (max/min <= 1.5): met" in text
+    assert bench.anon_mib(os.getpid()) > 0
     assert bench.parse_args([]).output == ROOT / "benchmarks" / "results" / "scale.md"
+
+
+def test_kept_memory_restores_the_worker_setting(monkeypatch):
+    """Inside a task freed memory is kept; after the last one the worker's setting is back."""
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    assert kd.KeptMemory().libc is None  # a plain process: glibc adapts by itself
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    kept = kd.KeptMemory()
+    if kept.libc is None:
+        pytest.skip("no glibc")
+    calls = []
+    monkeypatch.setattr(kept, "set", lambda trim, mmap: calls.append((trim, mmap)))
+    with kept():
+        with kept():  # a second task in another thread: nothing changes
+            pass
+        assert kept.active == 1 and calls == [(2 * kd.KEPT_BYTES, kd.KEPT_BYTES)]
+    assert kept.active == 0 and calls[-1] == (65536, 128 * 1024) and len(calls) == 2
+    with pytest.raises(RuntimeError), kept():
+        raise RuntimeError  # an error in the task still restores the setting
+    assert kept.active == 0 and calls[-1] == (65536, 128 * 1024)
