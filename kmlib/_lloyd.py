@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -77,7 +78,8 @@ from ._blocks import (
     sq_norms,
     times_power_of_two,
 )
-from ._kernels.screen import exact_labels, prepare, screened_labels
+from ._kernels.bounds import screened_step
+from ._kernels.screen import exact_labels, prepare
 from ._kernels.sums import cluster_sums, feature_rows
 from ._seeding import DuplicatePointsWarning, kmeans_plusplus, random_init
 from ._validation import (
@@ -449,7 +451,7 @@ def scale_back(J, e: int):
 # ---------------------------------------------------------------------------
 
 #: The assignment steps Lloyd's loop can receive (see :class:`LloydData`).
-ASSIGNMENT_STEPS = {"screened": screened_labels, "exact": exact_labels}
+ASSIGNMENT_STEPS = ("screened", "exact")
 
 
 class LloydData:
@@ -473,7 +475,9 @@ class LloydData:
     cluster's radius, rules it out without a pass over the data.
 
     The assignment step is ``"screened"`` (:mod:`kmlib._kernels.screen`:
-    single precision with an exact recheck of the close calls) or
+    single precision with an exact recheck of the close calls; from 8
+    features with bounds that skip the points that cannot move,
+    :mod:`kmlib._kernels.bounds`) or
     ``"exact"`` (double precision in scikit-learn's 256-row blocks). Both give
     the same labels, ties included; the tests prove it.
     """
@@ -514,7 +518,11 @@ class LloydData:
             columns if sample_weight is None else columns * sample_weight
         )
         self.points = prepare(self.X, screen=assignment == "screened")
-        self.step = ASSIGNMENT_STEPS[assignment]
+        self.step = (
+            screened_step(self.points)  # with bounds between iterations
+            if assignment == "screened"
+            else partial(exact_labels, self.points)
+        )
 
     def work_units(self, centers):
         """Centres of the data, in the run's units (centred and scaled)."""
@@ -530,7 +538,7 @@ class LloydData:
 
     def assign(self, centers):
         """Step 1: the nearest centre of every point."""
-        return self.step(self.points, centers)
+        return self.step(centers)
 
     def update(self, labels, centers):
         """Step 2: the means, empty clusters re-seeded; and whether any was."""

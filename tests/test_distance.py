@@ -335,7 +335,7 @@ screen_points = screen_module.prepare
 screened_labels = screen_module.screened_labels
 
 
-_exact_search = screen_module._exact_blocks  # unaffected by the spy below
+_exact_search = screen_module.exact_blocks  # unaffected by the spy below
 
 
 def every_exact_block(n):
@@ -358,7 +358,7 @@ def exact_search_calls(monkeypatch):
         calls.append(blocks.copy())
         return _exact_search(X, C, labels, blocks)
 
-    monkeypatch.setattr(screen_module, "_exact_blocks", spy)
+    monkeypatch.setattr(screen_module, "exact_blocks", spy)
     return calls
 
 

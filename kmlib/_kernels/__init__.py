@@ -9,6 +9,9 @@ section on its numerics.
 ``screen``      Lloyd's assignment step: a single-precision screen of the
                 points, with an exact double-precision recheck of the close
                 calls in scikit-learn's 256-row blocks (Chapter 2)
+``bounds``      the screened step across a Lloyd run: per-point bounds on
+                the gap between the two nearest centres skip the points
+                that cannot move (Chapter 2)
 ``sums``        the update step's per-cluster weights and sums, feature by
                 feature on the transposed points (Chapter 2)
 ``seeding``     k-means++'s candidates, their distances in one batch per

@@ -29,8 +29,18 @@ per block of 256 rows, as scikit-learn's ``CHUNK_SIZE``, and takes the first
 minimum. BLAS rounds an entry of a product depending on the product's shape
 and the row's place in it, so a row is always computed within its whole
 block: that is why exact ties (integer data such as the digits) break as in
-scikit-learn. Consecutive blocks go to one batched product as a view of the
-points (nothing is copied).
+scikit-learn. The blocks to recompute go to one batched product, a stack of
+``(256, d)`` matrices that numpy multiplies one by one: consecutive blocks as
+a view of the points, scattered ones gathered.
+
+**Settling the close calls.** Most of the screen's close calls are not close
+in double precision. Their rows alone get one double-precision product
+first, with errors of at most :math:`(d + 2)\, 2^{-53} S` per entry (in this
+product and in the exact stage's alike). A row whose smallest entry is
+below all its others by more than :math:`4 (d + 3)\, 2^{-53} S` has the
+same first minimum in every such product, so its label is settled; only the
+rest (true near-ties, and the exact ties of integer data) have their whole
+256-row blocks recomputed by the exact stage.
 
 **The screen.** With the points as the columns of a ``(d + 1, n)`` float32
 array (``x_i`` over a 1), one product per block of :data:`SCREEN_BLOCK`
@@ -49,9 +59,9 @@ a close call, and its whole 256-row block is recomputed by the exact stage.
 
 **Fallbacks.** A centre more than :math:`2^{40}` times the data's extent
 away could overflow single precision: the whole step is exact then. So is a
-step whose first screen block has close calls in more than half of its
-256-row blocks (many features, heavily overlapping clusters), where the
-screen would decide too little to pay for itself.
+step where more than a quarter of the points of its first screen block are
+close calls (many features, heavily overlapping clusters), where the screen
+would decide too little to pay for itself.
 """
 
 from __future__ import annotations
@@ -75,6 +85,12 @@ __all__ = [
     "prepare",
     "exact_labels",
     "screened_labels",
+    "settle",
+    "exact_blocks",
+    "every_block",
+    "on_one_scale",
+    "U32",
+    "TINY32",
 ]
 
 #: Rows per block of the exact search: scikit-learn's ``CHUNK_SIZE``.
@@ -85,8 +101,8 @@ EXACT_BLOCK = 256
 SCREEN_BLOCK = 8192
 
 #: Unit roundoff of single precision, and its smallest normal number.
-_U32 = float(np.finfo(np.float32).eps) / 2
-_TINY32 = float(np.finfo(np.float32).tiny)
+U32 = float(np.finfo(np.float32).eps) / 2
+TINY32 = float(np.finfo(np.float32).tiny)
 
 #: Scaled centres beyond this could overflow the exact stage's squares.
 _FAR = 2.0**500
@@ -135,7 +151,7 @@ def prepare(X: np.ndarray, screen: bool = True) -> ScreenPoints:
     return ScreenPoints(rows, columns, block_norms, exponent)
 
 
-def _scaled(
+def on_one_scale(
     points: ScreenPoints, C: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows and centres on one power-of-two scale at which nothing overflows."""
@@ -151,7 +167,7 @@ def _scaled(
     )
 
 
-def _exact_blocks(
+def exact_blocks(
     X: np.ndarray, C: np.ndarray, labels: np.ndarray, blocks: np.ndarray
 ) -> None:
     """Write the exact labels of the given sorted ``EXACT_BLOCK``-row blocks into ``labels``."""
@@ -162,20 +178,15 @@ def _exact_blocks(
     n_whole = n // rows
     whole = blocks[blocks < n_whole]
     per_call = max(1, WORKING_MEMORY_BYTES // (8 * rows * k))
-    runs = (
-        np.split(whole, np.flatnonzero(np.diff(whole) != 1) + 1)
-        if whole.size
-        else []
-    )
-    for run in runs:  # consecutive blocks are a view of X: nothing is copied
-        for first in range(run[0], run[-1] + 1, per_call):
-            index = np.s_[
-                first * rows : min(first + per_call, run[-1] + 1) * rows
-            ]
-            stack = partial_sq_dists(
-                X[index].reshape(-1, rows, d), C, c_sq_norms
-            )
-            labels[index] = stack.reshape(-1, k).argmin(axis=1)
+    offsets = np.arange(rows)
+    for first in range(0, whole.size, per_call):
+        chosen = whole[first : first + per_call]
+        if chosen[-1] - chosen[0] == chosen.size - 1:  # consecutive: a view
+            index = np.s_[chosen[0] * rows : (chosen[-1] + 1) * rows]
+        else:  # scattered blocks, gathered into one stack
+            index = (chosen[:, None] * rows + offsets).ravel()
+        stack = partial_sq_dists(X[index].reshape(-1, rows, d), C, c_sq_norms)
+        labels[index] = stack.reshape(-1, k).argmin(axis=1)
     if (
         n_whole * rows < n and blocks.size and blocks[-1] == n_whole
     ):  # the short last block
@@ -183,7 +194,36 @@ def _exact_blocks(
         labels[n_whole * rows :] = block.argmin(axis=1)
 
 
-def _every_block(n: int) -> np.ndarray:
+def settle(
+    X: np.ndarray, C: np.ndarray, labels: np.ndarray, close: np.ndarray
+) -> None:
+    """Write the exact labels of the screen's close calls ``close`` (sorted row numbers).
+
+    A double-precision product of those rows settles those that are
+    not close at that precision; the rest have their whole 256-row blocks
+    recomputed by the exact stage (see the module's Notes).
+    """
+    k, d = C.shape
+    c_sq_norms = sq_norms(C)
+    c_max_sq = c_sq_norms.max()
+    ties = []
+    per_call = max(1, WORKING_MEMORY_BYTES // (8 * k))
+    for first in range(0, close.size, per_call):
+        some = close[first : first + per_call]
+        rows = X[some]
+        D = partial_sq_dists(rows, C, c_sq_norms)  # any shape: errors bounded
+        S = 2 * np.sqrt(c_max_sq * sq_norms(rows).max()) + c_max_sq
+        slack = 4 * (d + 3) * 2.0**-53 * S + (d + 3) * 2.0**-1022
+        near = D <= (D.min(axis=1) + slack)[:, None]
+        settled = np.count_nonzero(near, axis=1) == 1
+        labels[some[settled]] = D[settled].argmin(axis=1)
+        ties.append(some[~settled])
+    ties = np.concatenate(ties) if ties else close
+    if ties.size:
+        exact_blocks(X, C, labels, np.unique(ties // EXACT_BLOCK))
+
+
+def every_block(n: int) -> np.ndarray:
     return np.arange(-(-n // EXACT_BLOCK))
 
 
@@ -193,15 +233,10 @@ def exact_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     Ties go to the lowest index. ``C`` is in the units of the data that
     :func:`prepare` was given.
     """
-    rows, centers = _scaled(points, C)
+    rows, centers = on_one_scale(points, C)
     labels = np.empty(rows.shape[0], dtype=np.intp)
-    _exact_blocks(rows, centers, labels, _every_block(rows.shape[0]))
+    exact_blocks(rows, centers, labels, every_block(rows.shape[0]))
     return labels
-
-
-def _share_of_blocks(points: np.ndarray, n: int) -> float:
-    """The share of the ``EXACT_BLOCK``-point blocks of ``range(n)`` that hold some of ``points``."""
-    return np.unique(points // EXACT_BLOCK).size / -(-n // EXACT_BLOCK)
 
 
 def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
@@ -211,11 +246,11 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     """
     k, d = C.shape
     n = points.rows.shape[0]
-    rows, centers = _scaled(points, C)
+    rows, centers = on_one_scale(points, C)
     labels = np.empty(n, dtype=np.intp)
     if rows is not points.rows or not np.abs(centers).max() < 2.0**40:
-        _exact_blocks(
-            rows, centers, labels, _every_block(n)
+        exact_blocks(
+            rows, centers, labels, every_block(n)
         )  # single precision could overflow
         return labels
     c_sq_norms = sq_norms(centers)
@@ -223,7 +258,7 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     A = np.hstack([-2.0 * centers, c_sq_norms[:, None]]).astype(np.float32)
     c_max_sq = c_sq_norms.max()
     S = 2 * np.sqrt(c_max_sq) * points.block_norms + c_max_sq
-    slack = (2 * (d + 6) * _U32 * S + (d + 3) * _TINY32).astype(
+    slack = (2 * (d + 6) * U32 * S + (d + 3) * TINY32).astype(
         np.float32
     )  # + underflow
     weights = np.arange(k, 0, -1, dtype=np.min_scalar_type(k))[:, None]  # k - j
@@ -242,12 +277,11 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
                 axis=0, dtype=weights.dtype
             )  # small integers: a fast sum
             undecided.append(start + np.flatnonzero(counts > 1))
-            if start == 0 and _share_of_blocks(undecided[0], stop) > 0.5:
+            if start == 0 and undecided[0].size > stop / 4:
                 # Close calls everywhere (many features, clusters that overlap
                 # heavily): the screen would only add to the exact search.
-                _exact_blocks(rows, centers, labels, _every_block(n))
+                exact_blocks(rows, centers, labels, every_block(n))
                 return labels
-    if undecided:  # recompute the blocks that hold them
-        blocks = np.unique(np.concatenate(undecided) // EXACT_BLOCK)
-        _exact_blocks(rows, centers, labels, blocks)
+    if undecided:
+        settle(rows, centers, labels, np.concatenate(undecided))
     return labels
