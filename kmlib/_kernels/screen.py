@@ -96,9 +96,12 @@ __all__ = [
 #: Rows per block of the exact search: scikit-learn's ``CHUNK_SIZE``.
 EXACT_BLOCK = 256
 
-#: Points per block of the single-precision screen: a ``(k, 8192)`` block of
-#: distances stays in the processor's cache for the passes over it.
-SCREEN_BLOCK = 8192
+#: Points per block of the single-precision screen: long enough that numpy's
+#: fixed cost per call is small against the passes over the block, short
+#: enough that a ``(k, 16384)`` block of distances stays in the processor's
+#: cache for most ``k`` (on the cases of ``benchmarks/run.py``, 16384 beat 8192,
+#: 32768 and 65536).
+SCREEN_BLOCK = 16384
 
 #: Unit roundoff of single precision, and its smallest normal number.
 U32 = float(np.finfo(np.float32).eps) / 2
