@@ -48,7 +48,13 @@ from peak_memory import max_rss_bytes, reset_peak, status_bytes  # noqa: E402
 CASES = ((10**3, 2, 3), (10**5, 2, 8), (10**5, 16, 32), (10**6, 3, 16))
 
 #: Implementations in the order they are run and printed; the first is the reference.
-IMPLEMENTATIONS = ("scikit-learn", "kmlib", "naive broadcast", "naive loop")
+IMPLEMENTATIONS = (
+    "scikit-learn",
+    "scikit-learn, 1 thread",
+    "kmlib",
+    "naive broadcast",
+    "naive loop",
+)
 REFERENCE = "scikit-learn"
 NAIVE = ("naive broadcast", "naive loop")
 
@@ -79,6 +85,7 @@ class Settings:
 #: the naive ones are too slow for that and run a fixed, small number.
 SETTINGS = {
     "scikit-learn": Settings(max_iter=30, repeats=5, min_seconds=1.0, max_repeats=50),
+    "scikit-learn, 1 thread": Settings(max_iter=30, repeats=5, min_seconds=1.0, max_repeats=50),
     "kmlib": Settings(max_iter=30, repeats=5, min_seconds=1.0, max_repeats=50),
     "naive broadcast": Settings(max_iter=3, repeats=2),
     "naive loop": Settings(max_iter=1, repeats=1),
@@ -145,6 +152,16 @@ def run_sklearn(X: np.ndarray, init_centers: np.ndarray, max_iter: int) -> tuple
         tol=0.0,
     ).fit(X)
     return int(km.n_iter_), float(km.inertia_)
+
+
+def run_sklearn_one_thread(
+    X: np.ndarray, init_centers: np.ndarray, max_iter: int
+) -> tuple[int, float]:
+    """scikit-learn's Lloyd on one core (its OpenMP threads and BLAS limited to 1), as kmlib runs."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return run_sklearn(X, init_centers, max_iter)
 
 
 def run_kmlib(X: np.ndarray, init_centers: np.ndarray, max_iter: int) -> tuple[int, float]:
@@ -216,6 +233,7 @@ def run_loop(X: np.ndarray, init_centers: np.ndarray, max_iter: int) -> tuple[in
 
 RUNNERS = {
     "scikit-learn": run_sklearn,
+    "scikit-learn, 1 thread": run_sklearn_one_thread,
     "kmlib": run_kmlib,
     "naive broadcast": run_broadcast,
     "naive loop": run_loop,
@@ -224,8 +242,9 @@ RUNNERS = {
 
 def import_library(impl: str) -> None:
     """Import what ``impl`` needs, so that imports are not counted as its memory or time."""
-    if impl == "scikit-learn":
+    if impl.startswith("scikit-learn"):
         import sklearn.cluster  # noqa: F401
+        import threadpoolctl  # noqa: F401
     elif impl == "kmlib":
         import kmlib  # noqa: F401
 

@@ -59,12 +59,13 @@ def test_skipped_cases_print_their_estimate_and_the_report_is_complete():
         [(300, 2, 3)], settings=TINY_SETTINGS, in_process=True, time_limit_s=0.0
     )
     assert [r.impl for r in rows] == list(lloyd_bench.IMPLEMENTATIONS)
-    assert [r.skipped for r in rows] == [False, False, True, True]
+    assert [r.skipped for r in rows] == [r.impl in lloyd_bench.NAIVE for r in rows]
     text = lloyd_report.report(lloyd_bench.environment(), rows)
     assert "| (300, 2, 3) | naive loop (skipped) | 2 | ~" in text
     assert "Skipped naive broadcast at (300, 2, 3): needs ~" in text
     assert "blas: " in text
     assert "kmlib peak memory within 2x scikit-learn's + 64 MB: " in text
+    assert "| (300, 2, 3) | scikit-learn, 1 thread |" in text
 
 
 def test_command_line_defaults():
