@@ -99,8 +99,9 @@ EXACT_BLOCK = 256
 #: Points per block of the single-precision screen: long enough that numpy's
 #: fixed cost per call is small against the passes over the block, short
 #: enough that a ``(k, 16384)`` block of distances stays in the processor's
-#: cache for most ``k`` (on the cases of ``benchmarks/run.py``, 16384 beat 8192,
-#: 32768 and 65536).
+#: cache for most ``k``. On the cases of ``benchmarks/run.py`` the screen
+#: alone ran about 10 % faster than with 8192 (32768 and 65536 were slower);
+#: a whole Lloyd run, within the noise.
 SCREEN_BLOCK = 16384
 
 #: Unit roundoff of single precision, and its smallest normal number.
