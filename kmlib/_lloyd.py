@@ -572,9 +572,12 @@ class LloydData:
         """The run's outcome, in the data's units; warns if clusters are missing.
 
         If centring lost digits of the data (a huge offset with fine detail,
-        such as 2**62 and 1 in one column), the centres and labels are
-        settled again on the data themselves (:meth:`settle`). ``means_of``:
-        the labels whose means ``centers`` are (``labels`` if None).
+        such as 2**62 and 1 in one column), or rounding the centres to the
+        data's units moved a point to another centre (data whose coordinates
+        differ in their last bits only, such as ``2**-149`` plus a few
+        ``2**-201``), the centres and labels are settled again on the data
+        themselves (:meth:`settle`). ``means_of``: the labels whose means
+        ``centers`` are (``labels`` if None).
         """
         k, w = centers.shape[0], self.sample_weight
         data_centers = self.data_units(centers)
@@ -585,8 +588,9 @@ class LloydData:
             scale_back(float(terms.sum()), -2 * e), "X", "the inertia"
         )
         means_of = labels if means_of is None else means_of
-        if self.may_have_lost_digits(terms, e, labels, k) and self.lost_digits(
-            data_centers, means_of
+        if self.may_have_lost_digits(terms, e, labels, k) and (
+            self.lost_digits(data_centers, means_of)
+            or not np.array_equal(assign(self.original, data_centers), labels)
         ):
             data_centers, labels, J = self.settle(labels, k)
         centers = data_centers

@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kmlib
@@ -640,6 +640,9 @@ def overflow_or(f, *args, **kwargs):
 
 @SETTINGS
 @given(seed=seeds, exponent=exponents, offset=offsets)
+# coordinates that differ only in their last bits: the means round to the
+# data's grid, and a point can change centre with them (found by CI)
+@example(seed=349, exponent=-201, offset=2.0**-149)
 def test_kmeans_invariants_at_every_scale(seed, exponent, offset):
     X = rescaled(data(seed), exponent, offset)
     result = overflow_or(kmlib.kmeans, X, 3, random_state=seed)
