@@ -70,6 +70,8 @@ from .screen import (
     every_block,
     exact_blocks,
     on_one_scale,
+    screen_block,
+    screen_matrix,
     screened_labels,
     settle,
 )
@@ -165,11 +167,8 @@ class BoundedLabels:
 
     def screen(self, centers, slack: float, S: float, candidates) -> None:
         """Screen the candidates (every point if None): labels and fresh gaps."""
-        k = centers.shape[0]
         n = len(self.labels)
-        c_sq_norms = sq_norms(centers)
-        A = np.hstack([-2.0 * centers, c_sq_norms[:, None]]).astype(np.float32)
-        weights = np.arange(k, 0, -1, dtype=np.min_scalar_type(k))[:, None]
+        A, weights = screen_matrix(centers)
         total = n if candidates is None else candidates.size
         self.screened = total
         undecided = []
@@ -179,10 +178,7 @@ class BoundedLabels:
                 index, which = slice(start, stop), np.arange(start, stop)
             else:
                 index = which = candidates[start:stop]
-            columns = self.points.columns[:, index]
-            close = which[
-                self.screen_block(A, weights, slack, S, columns, index)
-            ]
+            close = which[self.refresh(A, weights, slack, S, index)]
             undecided.append(close)
             if candidates is None and start == 0 and close.size > stop / 4:
                 # Close calls everywhere (many features, clusters that overlap
@@ -196,21 +192,17 @@ class BoundedLabels:
             self.gap[close] = -np.inf
             settle(self.points.rows, centers, self.labels, close)
 
-    def screen_block(self, A, weights, slack, S, columns, index) -> np.ndarray:
-        """Labels and fresh gaps of the points ``index`` (their ``columns``).
+    def refresh(self, A, weights, slack, S, index) -> np.ndarray:
+        """Labels and fresh gaps of the points ``index`` (a slice or indices).
 
         Returns the positions, within ``index``, of the close calls.
         """
-        k, m = A.shape[0], columns.shape[1]
-        D = A @ columns  # (k, m) in single precision
-        threshold = D.min(axis=0)
-        threshold += np.float32(slack)
-        near = D <= threshold
-        self.labels[index] = k - (near * weights).max(axis=0)
-        if np.count_nonzero(near) > m:
-            close = np.flatnonzero(near.sum(axis=0, dtype=weights.dtype) > 1)
-        else:
-            close = np.flatnonzero(near[0, :0])
+        columns = self.points.columns[:, index]
+        labels = np.empty(columns.shape[1], dtype=np.intp)
+        D, threshold, near, close = screen_block(
+            A, weights, np.float32(slack), columns, labels
+        )
+        self.labels[index] = labels
         others = near * _FAR32
         others += D
         second = others.min(axis=0)  # the second smallest (the rest if close)

@@ -86,6 +86,8 @@ __all__ = [
     "exact_labels",
     "screened_labels",
     "settle",
+    "screen_matrix",
+    "screen_block",
     "exact_blocks",
     "every_block",
     "on_one_scale",
@@ -207,6 +209,8 @@ def settle(
     not close at that precision; the rest have their whole 256-row blocks
     recomputed by the exact stage (see the module's Notes).
     """
+    if not close.size:
+        return
     k, d = C.shape
     c_sq_norms = sq_norms(C)
     c_max_sq = c_sq_norms.max()
@@ -243,12 +247,44 @@ def exact_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     return labels
 
 
+def screen_matrix(centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(A, weights)``: the screen's float32 ``(k, d + 1)`` matrix and its tie-breaking weights.
+
+    Row ``j`` of ``A`` is :math:`(-2 c_j, \\lVert c_j \rVert^2)`, so that
+    ``A @ [x; 1]`` is :math:`\\lVert c_j \rVert^2 - 2\\, c_j \\cdot x`; the
+    weights ``k - j`` pick the first of the centres that come close.
+    """
+    k = centers.shape[0]
+    A = np.hstack([-2.0 * centers, sq_norms(centers)[:, None]])
+    weights = np.arange(k, 0, -1, dtype=np.min_scalar_type(k))[:, None]
+    return A.astype(np.float32), weights
+
+
+def screen_block(A, weights, slack, columns, labels):
+    """Screen one block of points (``columns``, ``(d + 1, m)``); write their labels.
+
+    Returns ``(D, threshold, near, close)``: the ``(k, m)`` entries, each
+    point's smallest entry plus ``slack``, which entries come within it,
+    and the positions of the close calls (two or more centres within it).
+    """
+    k, m = A.shape[0], columns.shape[1]
+    D = A @ columns  # (k, m): the only O(m k d) work
+    threshold = D.min(axis=0)
+    threshold += slack
+    near = D <= threshold  # the minimum, and centres within the slack of it
+    np.subtract(k, (near * weights).max(axis=0), out=labels)
+    close = np.flatnonzero(near[0, :0])
+    if np.count_nonzero(near) > m:  # some point has two or more
+        close = np.flatnonzero(near.sum(axis=0, dtype=weights.dtype) > 1)
+    return D, threshold, near, close
+
+
 def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     """The labels of :func:`exact_labels` (ties included), screened in single precision.
 
     See the module's Notes for the bound that makes the screen exact.
     """
-    k, d = C.shape
+    d = C.shape[1]
     n = points.rows.shape[0]
     rows, centers = on_one_scale(points, C)
     labels = np.empty(n, dtype=np.intp)
@@ -257,35 +293,22 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
             rows, centers, labels, every_block(n)
         )  # single precision could overflow
         return labels
-    c_sq_norms = sq_norms(centers)
-    # D = A @ [x; 1]: the row of centre j is (-2 c_j, ||c_j||^2)
-    A = np.hstack([-2.0 * centers, c_sq_norms[:, None]]).astype(np.float32)
-    c_max_sq = c_sq_norms.max()
+    A, weights = screen_matrix(centers)
+    c_max_sq = sq_norms(centers).max()
     S = 2 * np.sqrt(c_max_sq) * points.block_norms + c_max_sq
     slack = (2 * (d + 6) * U32 * S + (d + 3) * TINY32).astype(
         np.float32
     )  # + underflow
-    weights = np.arange(k, 0, -1, dtype=np.min_scalar_type(k))[:, None]  # k - j
     undecided = []
     for block, start in enumerate(range(0, n, SCREEN_BLOCK)):
         stop = min(start + SCREEN_BLOCK, n)
-        D = A @ points.columns[:, start:stop]  # (k, m): the only O(n k d) work
-        threshold = D.min(axis=0)
-        threshold += slack[block]
-        near = (
-            D <= threshold
-        )  # the minimum itself, and centres within the slack of it
-        np.subtract(k, (near * weights).max(axis=0), out=labels[start:stop])
-        if np.count_nonzero(near) > stop - start:  # some point has two or more
-            counts = near.sum(
-                axis=0, dtype=weights.dtype
-            )  # small integers: a fast sum
-            undecided.append(start + np.flatnonzero(counts > 1))
-            if start == 0 and undecided[0].size > stop / 4:
-                # Close calls everywhere (many features, clusters that overlap
-                # heavily): the screen would only add to the exact search.
-                exact_blocks(rows, centers, labels, every_block(n))
-                return labels
-    if undecided:
-        settle(rows, centers, labels, np.concatenate(undecided))
+        columns, out = points.columns[:, start:stop], labels[start:stop]
+        close = screen_block(A, weights, slack[block], columns, out)[3]
+        undecided.append(start + close)
+        if start == 0 and close.size > stop / 4:
+            # Close calls everywhere (many features, clusters that overlap
+            # heavily): the screen would only add to the exact search.
+            exact_blocks(rows, centers, labels, every_block(n))
+            return labels
+    settle(rows, centers, labels, np.concatenate(undecided))
     return labels
