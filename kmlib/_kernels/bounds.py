@@ -64,14 +64,13 @@ import numpy as np
 from .._blocks import sq_norms
 from .screen import (
     SCREEN_BLOCK,
-    TINY32,
-    U32,
     ScreenPoints,
     every_block,
     exact_blocks,
     on_one_scale,
     screen_block,
     screen_matrix,
+    screen_slack,
     screened_labels,
     settle,
 )
@@ -141,8 +140,7 @@ class BoundedLabels:
             self.gap[:], self.screened = -np.inf, n
             return self.labels.copy()
         S = self.extent(centers)
-        slack = float(np.float32(2 * (centers.shape[1] + 6) * U32 * S))
-        slack += float(np.float32((centers.shape[1] + 3) * TINY32))
+        slack = float(screen_slack(S, centers.shape[1]))
         candidates = None  # every point
         if self.centers is not None and self.centers.shape == centers.shape:
             self.narrow(centers)

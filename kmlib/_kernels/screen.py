@@ -86,6 +86,7 @@ __all__ = [
     "exact_labels",
     "screened_labels",
     "settle",
+    "screen_slack",
     "screen_matrix",
     "screen_block",
     "exact_blocks",
@@ -247,6 +248,14 @@ def exact_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     return labels
 
 
+def screen_slack(S, d: int):
+    r"""The screen's slack :math:`s = 2 (d + 6)\, u\, S` plus underflow, in single precision.
+
+    ``S`` is the bound of the module's Notes (a number, or one per block).
+    """
+    return np.float32(2 * (d + 6) * U32 * S + (d + 3) * TINY32)
+
+
 def screen_matrix(centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(A, weights)``: the screen's float32 ``(k, d + 1)`` matrix and its tie-breaking weights.
 
@@ -296,9 +305,7 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     A, weights = screen_matrix(centers)
     c_max_sq = sq_norms(centers).max()
     S = 2 * np.sqrt(c_max_sq) * points.block_norms + c_max_sq
-    slack = (2 * (d + 6) * U32 * S + (d + 3) * TINY32).astype(
-        np.float32
-    )  # + underflow
+    slack = screen_slack(S, d)
     undecided = []
     for block, start in enumerate(range(0, n, SCREEN_BLOCK)):
         stop = min(start + SCREEN_BLOCK, n)
