@@ -259,6 +259,7 @@ def reseed_empty(X, labels, counts, sums, centers, sample_weight=None) -> bool:
     sits on its centre up to the rounding of a mean (fewer distinct points
     than clusters; scikit-learn tests ``== 0``, which rounding can miss).
     """
+    X = np.ascontiguousarray(X)  # Lloyd's loop passes a transposed view
     n, d = X.shape
     w = sample_weight
     empty = np.flatnonzero(counts == 0)
@@ -510,9 +511,9 @@ class LloydData:
         self.centring_error = 2.0**-51 * max(
             largest, largest_magnitude(np.ldexp(self.mean, -e0))
         )
-        self.X = np.ascontiguousarray(
-            columns.T
-        )  # the same numbers, one row per point
+        # The same numbers, one row per point: a view, not a copy (the
+        # kernels copy the rows they multiply into C order).
+        self.X = columns.T
         self.sample_weight = sample_weight
         self.features = (
             columns if sample_weight is None else columns * sample_weight

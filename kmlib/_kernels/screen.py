@@ -123,7 +123,9 @@ class ScreenPoints:
     ----------
     rows : ndarray of shape (n, d), float64
         ``2**exponent * x_i`` as row ``i``, for the exact stage (the points
-        themselves when ``exponent`` is 0: nothing is copied).
+        themselves when ``exponent`` is 0: nothing is copied). Any memory
+        order: the exact stage copies the blocks it multiplies into C order,
+        so that they round as scikit-learn's do.
     columns : ndarray of shape (d + 1, n), float32, or None
         ``rows.T`` rounded to single precision, with a row of ones below
         (``None`` when only the exact stage is wanted).
@@ -149,13 +151,15 @@ def prepare(X: np.ndarray, screen: bool = True) -> ScreenPoints:
     rows = X if exponent == 0 else times_power_of_two(X, exponent)
     if not screen:
         return ScreenPoints(rows, None, None, exponent)
-    columns = np.ones((d + 1, n), dtype=np.float32)
+    columns = np.empty((d + 1, n), dtype=np.float32)
     columns[:-1] = rows.T  # rounded to single precision
-    norms = np.einsum("ij,ij->j", columns[:-1], columns[:-1], dtype=np.float64)
-    block_norms = np.sqrt(
-        np.maximum.reduceat(norms, np.arange(0, n, SCREEN_BLOCK))
-    )
-    return ScreenPoints(rows, columns, block_norms, exponent)
+    columns[-1] = 1.0
+    starts = range(0, n, SCREEN_BLOCK)
+    block_norms = np.empty(len(starts))
+    for block, start in enumerate(starts):  # no n-long temporary
+        x = columns[:-1, start : start + SCREEN_BLOCK]
+        block_norms[block] = np.einsum("ij,ij->j", x, x, dtype=np.float64).max()
+    return ScreenPoints(rows, columns, np.sqrt(block_norms), exponent)
 
 
 def on_one_scale(
@@ -192,12 +196,14 @@ def exact_blocks(
             index = np.s_[chosen[0] * rows : (chosen[-1] + 1) * rows]
         else:  # scattered blocks, gathered into one stack
             index = (chosen[:, None] * rows + offsets).ravel()
-        stack = partial_sq_dists(X[index].reshape(-1, rows, d), C, c_sq_norms)
+        stack = np.ascontiguousarray(X[index].reshape(-1, rows, d))
+        stack = partial_sq_dists(stack, C, c_sq_norms)  # C order, as sklearn
         labels[index] = stack.reshape(-1, k).argmin(axis=1)
     if (
         n_whole * rows < n and blocks.size and blocks[-1] == n_whole
     ):  # the short last block
-        block = partial_sq_dists(X[n_whole * rows :], C, c_sq_norms)
+        block = np.ascontiguousarray(X[n_whole * rows :])
+        block = partial_sq_dists(block, C, c_sq_norms)
         labels[n_whole * rows :] = block.argmin(axis=1)
 
 
