@@ -89,6 +89,12 @@ SAFETY = 2.0
 #: Rows per block when the data are copied by columns.
 TRANSPOSE_ROWS = 4096
 
+#: From this many features a point's row is a cache line or more, and a
+#: few points are gathered faster as whole rows than from every column
+#: (measured: 12 % less time for the whole seeding at 16 features; at 2 and
+#: 3 features, 5 and 17 % more).
+WHOLE_ROWS = 8
+
 #: Below ``n * L * (d + 2)`` of this, the readable step itself is faster than the screen.
 DENSE_WORK = 2**18
 
@@ -100,6 +106,9 @@ class Points(NamedTuple):
         np.ndarray
     )  #: (d + 2, n): X's columns, ones, the screen's threshold
     columns: np.ndarray  #: (d, n): view of the first d rows, feature by feature
+    rows: (
+        np.ndarray
+    )  #: (n, d): X itself (not a copy), to gather a few points from
     sq_norms: np.ndarray  #: (n,): |x_i|^2, for the error bounds
     scaled_sq_norms: np.ndarray  #: (n,): (1 - kappa) |x_i|^2, for the screen
     buffers: dict  #: the screen's work arrays, reused from step to step
@@ -142,7 +151,8 @@ def prepare_points(X: np.ndarray) -> Points:
     augmented[d] = 1.0  # row d + 1 is written by every screen
     columns = augmented[:d]
     kappa, _ = screen_margin(d)
-    return Points(augmented, columns, sq_norms, (1.0 - kappa) * sq_norms, {})
+    scaled = (1.0 - kappa) * sq_norms
+    return Points(augmented, columns, X, sq_norms, scaled, {})
 
 
 def column_sum_of_squares(columns: np.ndarray, c=None) -> np.ndarray:
@@ -171,7 +181,8 @@ def sq_dists_to(points: Points, c, rows=None) -> np.ndarray:
     Feature by feature, in order: bit for bit
     ``sum((X[:, j] - c[j]) ** 2 for j in range(d))``, also at any subset
     ``rows`` (indices) of the points, since each point's sum depends on it
-    alone. The subset is gathered in blocks of bounded size.
+    alone. The subset is gathered in blocks of bounded size: from the
+    columns, or from the points as rows from :data:`WHOLE_ROWS` features on.
     """
     c = np.asarray(c, dtype=np.float64)
     if rows is None:
@@ -179,7 +190,10 @@ def sq_dists_to(points: Points, c, rows=None) -> np.ndarray:
     d = points.columns.shape[0]
     out = np.empty(len(rows))
     for part in row_blocks(len(rows), block_rows(len(rows), d)):
-        gathered = points.columns.take(rows[part], axis=1)  # (d, part), a copy
+        if d >= WHOLE_ROWS:  # (d, part), copies
+            gathered = points.rows.take(rows[part], axis=0).T
+        else:
+            gathered = points.columns.take(rows[part], axis=1)
         gathered -= c[:, None]
         gathered *= gathered
         total = out[part]
