@@ -241,7 +241,8 @@ def kmeans_plusplus(
     rng = check_random_state(random_state)
     # huge or tiny X and w: scaled by powers of two (exact, same draws)
     Xs, _ = safely_scaled(X)
-    w, _ = safely_scaled(np.ones(n) if w is None else w)
+    ones = np.broadcast_to(1.0, n)  # w = 1 for all: a view, no n numbers
+    w, _ = safely_scaled(ones if w is None else w)
 
     points = prepare_points(Xs)  # X by columns, as the fast steps read it
     chosen = [draw_by_weight(rng, w)]  # first centre: P(x_i) = w_i / sum w

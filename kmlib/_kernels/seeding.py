@@ -89,6 +89,11 @@ SAFETY = 2.0
 #: Rows per block when the data are copied by columns.
 TRANSPOSE_ROWS = 4096
 
+#: Points per block of the screen, at most: its work array (``L`` by this,
+#: float64) stays small beside the data, so that it comes from memory the
+#: allocator keeps rather than from fresh pages.
+SCREEN_ROWS = 2**15
+
 #: From this many features a point's row is a cache line or more, and a
 #: few points are gathered faster as whole rows than from every column
 #: (measured: 12 % less time for the whole seeding at 16 features; at 2 and
@@ -110,7 +115,6 @@ class Points(NamedTuple):
         np.ndarray
     )  #: (n, d): X itself (not a copy), to gather a few points from
     sq_norms: np.ndarray  #: (n,): |x_i|^2, for the error bounds
-    scaled_sq_norms: np.ndarray  #: (n,): (1 - kappa) |x_i|^2, for the screen
     buffers: dict  #: the screen's work arrays, reused from step to step
 
 
@@ -150,9 +154,7 @@ def prepare_points(X: np.ndarray) -> Points:
         sq_norms[block] = np.einsum("ij,ij->i", X[block], X[block])
     augmented[d] = 1.0  # row d + 1 is written by every screen
     columns = augmented[:d]
-    kappa, _ = screen_margin(d)
-    scaled = (1.0 - kappa) * sq_norms
-    return Points(augmented, columns, X, sq_norms, scaled, {})
+    return Points(augmented, columns, X, sq_norms, {})
 
 
 def column_sum_of_squares(columns: np.ndarray, c=None) -> np.ndarray:
@@ -233,16 +235,15 @@ def screen(points: Points, C, closest, weights):
     coefficients[:, d + 1] = 1.0
     far = np.empty((m, n), dtype=bool)
     savings, potential = np.zeros(m), 0.0
-    rows = block_rows(n, m + 1)
+    rows = min(block_rows(n, m + 1), SCREEN_ROWS)
     gap_buffer = buffer(points, "gap", m * rows)
     for block in row_blocks(n, rows):
         size = block.stop - block.start
         gap = gap_buffer[: m * size].reshape(m, size)
         # minus the threshold, (1 - kappa)|x|^2 - D^2, as the last row
         minus_threshold = points.augmented[d + 1, block]
-        np.subtract(
-            points.scaled_sq_norms[block], closest[block], out=minus_threshold
-        )
+        np.multiply(points.sq_norms[block], 1.0 - kappa, out=minus_threshold)
+        minus_threshold -= closest[block]
         np.matmul(coefficients, points.augmented[:, block], out=gap)  # the GEMM
         np.greater(gap, eta, out=far[:, block])  # NaN: not proven far
         if m > 1:
