@@ -73,6 +73,7 @@ from ._blocks import (
     largest_magnitude,
     nearest_blocks,
     power_of_two_exponent,
+    row_blocks,
     safely_scaled,
     sq_dists_in_frame,
     sq_norms,
@@ -415,6 +416,10 @@ def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
     return check_representable(scale_back(J, -2 * e), "X", "the inertia")
 
 
+#: Rows per block of :func:`inertia_terms` (its temporaries stay small).
+INERTIA_ROWS = 2**15
+
+
 def inertia_terms(X, centers, labels, sample_weight=None, exponent=None):
     r"""``(terms, e)``: :math:`w_i \lVert x_i - c_{\ell_i} \rVert^2` in units of ``2**-2e``.
 
@@ -430,9 +435,11 @@ def inertia_terms(X, centers, labels, sample_weight=None, exponent=None):
         if e:
             X = times_power_of_two(X, e)
             centers = times_power_of_two(centers, e)
-    diff = np.take(centers, labels, axis=0)  # c_l for every point
-    np.subtract(X, diff, out=diff)  # x - c_l, in place: one (n, d) temporary
-    terms = sq_norms(diff)  # ||x_i - c_l||^2
+    terms = np.empty(len(X))
+    for block in row_blocks(len(X), INERTIA_ROWS):  # small temporaries
+        diff = np.take(centers, labels[block], axis=0)  # c_l for every point
+        np.subtract(X[block], diff, out=diff)  # x - c_l, in place
+        terms[block] = sq_norms(diff)  # ||x_i - c_l||^2
     if sample_weight is not None:  # (weights of 1 change nothing, bit for bit)
         terms *= sample_weight
     return terms, e
