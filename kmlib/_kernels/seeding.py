@@ -66,7 +66,12 @@ faults), and differences at the points that the new centre takes over.
 Small sums use numpy's own loops rather than BLAS, whose threads would
 have to wake for little work. Memory: one copy of the data by columns,
 ``n L`` bytes of flags, a few ``(n,)`` vectors and blocks of at most
-:data:`kmlib._blocks.WORKING_MEMORY_BYTES`; never an ``(L, n, d)`` array.
+:data:`SCREEN_ROWS` points (and :data:`kmlib._blocks.WORKING_MEMORY_BYTES`);
+never an ``(L, n, d)`` array. Fresh memory costs page faults on first touch,
+several microseconds per page on the machine this was measured on, so the
+kernel keeps what it allocates small: its buffers are reused (and
+:func:`kmlib.kmeans_plusplus` passes unit weights as a read-only view), and
+no ``(n,)`` vector is kept that a block can compute.
 """
 
 from __future__ import annotations
