@@ -30,6 +30,7 @@ fixed count for the naive styles), best of a few calls.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -366,12 +367,28 @@ def check_naive_limits(
     )  # fmt: skip
 
 
+#: Rounds of the fast implementations: each round measures every (case,
+#: implementation) pair once, in a fresh process, and each pair keeps its best
+#: round. On a shared machine whose speed drifts by tens of percent from one
+#: minute to the next, alternating the implementations round by round and
+#: keeping the best of each makes their ratio stable; one round does not.
+ROUNDS = 3
+
+
+def best_of_rounds(measurements: list[Measurement]) -> Measurement:
+    """One pair's measurements from several rounds: the fastest round's time, the largest peak."""
+    best = min(measurements, key=lambda m: m.ms_per_iter)
+    peak = max(m.peak_mib for m in measurements)
+    return dataclasses.replace(best, peak_mib=peak)
+
+
 def run_benchmark(
     cases=CASES,
     impls=IMPLEMENTATIONS,
     *,
     settings: dict[str, Settings] | None = None,
     in_process: bool = False,
+    rounds: int = 1,
     time_limit_s: float = TIME_LIMIT_S,
     memory_limit_bytes: float = MEMORY_LIMIT_BYTES,
     log=None,
@@ -388,6 +405,9 @@ def run_benchmark(
     in_process : bool
         Measure in this process instead of a fresh one per pair (quick, for
         the smoke test; the memory numbers are then less clean).
+    rounds : int
+        Rounds of the fast implementations (:data:`ROUNDS` in ``make bench``;
+        :func:`best_of_rounds` combines them); the naive ones run once.
     time_limit_s, memory_limit_bytes : float
         Limits above which a naive style is skipped and its estimate reported.
     log : callable, optional
@@ -395,19 +415,22 @@ def run_benchmark(
     """
     settings = {**SETTINGS, **(settings or {})}
     measure_one = measure if in_process else measure_in_subprocess
-    rows = []
-    for n, d, k in cases:
-        for impl in impls:
+    runs = {(case, impl): [] for case in cases for impl in impls}
+    for round_ in range(1, rounds + 1):
+        for (n, d, k), impl in runs:
+            if impl in NAIVE and round_ > 1:
+                continue  # slow, and far from every ratio that matters
             if log:
-                log(f"({n}, {d}, {k}) {impl} ...")
+                log(f"round {round_}/{rounds}: ({n}, {d}, {k}) {impl} ...")
             skipped = None
             if impl in NAIVE:
                 skipped = check_naive_limits(
                     n, d, k, impl, settings[impl],
                     time_limit_s=time_limit_s, memory_limit_bytes=memory_limit_bytes,
                 )  # fmt: skip
-            rows.append(skipped or measure_one(n, d, k, impl, settings[impl]))
-    return rows
+            m = skipped or measure_one(n, d, k, impl, settings[impl])
+            runs[(n, d, k), impl].append(m)
+    return [best_of_rounds(ms) for ms in runs.values()]
 
 
 # --------------------------------------------------------------- environment

@@ -80,17 +80,24 @@ def header(env: dict) -> str:
     return "\n".join(lines)
 
 
-def method() -> str:
+def method(rounds: int = 1) -> str:
     """How the numbers were obtained, in two lines."""
     fast, broad, loop = SETTINGS["kmlib"], SETTINGS["naive broadcast"], SETTINGS["naive loop"]
+    rounds_text = (
+        f"the best of {rounds} rounds, each a fresh process per row, the implementations "
+        "alternating round by round; in each round "
+        if rounds > 1
+        else ""
+    )
     return (
-        f"ms/iter: wall time of one call / its iterations, best of >= {fast.repeats} calls "
+        f"ms/iter: {rounds_text}wall time of one call / its iterations, best of >= {fast.repeats} calls "
         f"(more, up to {fast.max_repeats}, while under {fast.min_seconds:g} s in all) of up to "
         f"{fast.max_iter} iterations (tol=0) for kmlib and scikit-learn, {broad.repeats} calls of "
         f"{broad.max_iter} for the broadcast, {loop.repeats} call of {loop.max_iter} for the loop; "
         "same data and initial centres for all.\n"
         "peak MiB: rise of the peak RSS (VmHWM) during the first call above the RSS before it, "
-        "in a fresh process per row, after the imports and the data."
+        "in a fresh process per row, after the imports and the data"
+        + (" (the largest of the rounds)." if rounds > 1 else ".")
     )
 
 
@@ -210,9 +217,9 @@ def agreement(rows: list[Measurement]) -> str:
     )
 
 
-def report(env: dict, rows: list[Measurement]) -> str:
+def report(env: dict, rows: list[Measurement], rounds: int = 1) -> str:
     """The whole printed report (also written to ``benchmarks/results/lloyd.md``)."""
-    parts = [header(env), method(), table(rows), targets(rows)]
+    parts = [header(env), method(rounds), table(rows), targets(rows)]
     if any(r.impl == "kmlib" for r in rows) and any(r.impl == REFERENCE for r in rows):
         parts.append(agreement(rows))
     parts.append(

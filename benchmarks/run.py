@@ -40,6 +40,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="an implementation to run (repeatable; default: all four)",
     )  # fmt: skip
     parser.add_argument(
+        "--rounds", type=int, default=lloyd_bench.ROUNDS,
+        help=f"rounds of the fast implementations, best kept (default: {lloyd_bench.ROUNDS})",
+    )  # fmt: skip
+    parser.add_argument(
         "--output", type=Path, default=RESULTS,
         help=f"where to write the report (default: {RESULTS.relative_to(HERE.parent)})",
     )  # fmt: skip
@@ -58,9 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     env = lloyd_bench.environment()
     rows = lloyd_bench.run_benchmark(
-        cases, impls, log=lambda msg: print(msg, file=sys.stderr, flush=True)
+        cases,
+        impls,
+        rounds=args.rounds,
+        log=lambda msg: print(msg, file=sys.stderr, flush=True),
     )
-    text = lloyd_report.report(env, rows)
+    text = lloyd_report.report(env, rows, rounds=args.rounds)
     print(text)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)

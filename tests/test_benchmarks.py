@@ -108,3 +108,57 @@ def test_seeding_bench_command_line_defaults():
     assert not args.quick
     assert args.output == BENCHMARKS / "results" / "seeding.md"
     assert seeding_bench.CASES == lloyd_bench.CASES
+
+
+def test_rounds_keep_each_pairs_fastest_time_and_largest_peak():
+    def row(ms, peak):
+        return lloyd_bench.Measurement(100, 2, 3, "kmlib", ms, peak, 5)
+
+    best = lloyd_bench.best_of_rounds([row(3.0, 1.0), row(2.0, 0.5), row(4.0, 2.0)])
+    assert (best.ms_per_iter, best.peak_mib, best.n_iter) == (2.0, 2.0, 5)
+
+
+def test_rounds_measure_the_fast_implementations_each_round_and_the_naive_ones_once():
+    seen = []
+    rows = lloyd_bench.run_benchmark(
+        [(200, 2, 3), (300, 2, 3)],
+        ["scikit-learn", "kmlib", "naive broadcast"],
+        settings=TINY_SETTINGS,
+        in_process=True,
+        rounds=2,
+        log=seen.append,
+    )
+    assert [(r.n, r.impl) for r in rows] == [
+        (n, impl) for n in (200, 300) for impl in ("scikit-learn", "kmlib", "naive broadcast")
+    ]
+    assert sum("kmlib" in msg for msg in seen) == 4  # 2 cases x 2 rounds
+    assert sum("naive broadcast" in msg for msg in seen) == 2  # once per case
+    assert seen[0].startswith("round 1/2: (200, 2, 3) scikit-learn")
+    text = lloyd_report.report(lloyd_bench.environment(), rows, rounds=2)
+    assert "the best of 2 rounds, each a fresh process per row" in text
+
+
+def test_run_py_takes_the_number_of_rounds():
+    assert run.parse_args([]).rounds == lloyd_bench.ROUNDS
+    assert run.parse_args(["--rounds", "1"]).rounds == 1
+
+
+def test_seeding_bench_keeps_each_rows_fastest_round_and_says_so():
+    cells = [
+        {"ms": 5.0, "n_iter": 4, "peak_mib": 1.0, "exact_peak": True},
+        {"ms": 3.0, "n_iter": 4, "peak_mib": 0.5, "exact_peak": True},
+    ]
+    assert seeding_bench.best_round(cells) == {
+        "ms": 3.0,
+        "n_iter": 4,
+        "peak_mib": 1.0,
+        "exact_peak": True,
+    }
+    assert seeding_bench.parse_args([]).rounds == lloyd_bench.ROUNDS
+    case = (200, 2, 3)
+    cell = {"ms": 1.0, "n_iter": 2, "peak_mib": 0.1, "exact_peak": True}
+    table = {
+        (task, impl, case): cell for task in ("seeding", "fit") for impl in seeding_bench.IMPLS
+    }
+    text = seeding_bench.report(lloyd_bench.environment(), table, [case], lambda n: 2, rounds=3)
+    assert "in the best of 3 rounds (a fresh process per row and round" in text
