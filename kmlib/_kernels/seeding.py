@@ -253,8 +253,9 @@ def screen(points: Points, C, closest, weights):
         np.greater(gap, eta, out=far[:, block])  # NaN: not proven far
         if m > 1:
             np.minimum(gap, 0.0, out=gap)
-            savings += gap @ weights[block]
-            # numpy's own loop: a BLAS call would wake its threads for little work
+            # numpy's own loops: a BLAS call would wake its threads for little
+            # work, and cannot take unit weights given as a view of one number
+            savings += np.einsum("ij,j->i", gap, weights[block])
             potential += np.einsum("i,i->", weights[block], closest[block])
     return far, savings, potential
 
@@ -269,7 +270,7 @@ def weight_sums(points: Points, weights) -> tuple[float, float]:
     if cached is None or cached[0] is not weights:
         cached = points.buffers["weights"] = (
             weights,
-            float(weights @ points.sq_norms),
+            float(np.einsum("i,i->", weights, points.sq_norms)),
             float(weights.sum()),
         )
     return cached[1], cached[2]
