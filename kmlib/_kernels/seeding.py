@@ -308,11 +308,16 @@ def update_closest(points: Points, c, closest, far_row) -> None:
     """``closest = min(closest, d(x, c)^2)`` where the screen did not prove it moot.
 
     With many such points, every distance, by contiguous columns (no
-    gathers): at the other points the minimum is ``closest`` anyway.
+    gathers) and in blocks (small temporaries): at the other points the
+    minimum is ``closest`` anyway.
     """
     rows = np.flatnonzero(~far_row)
     if len(rows) > len(closest) // 4:
-        np.minimum(closest, sq_dists_to(points, c), out=closest)
+        c = np.asarray(c, dtype=np.float64)
+        for block in row_blocks(len(closest), SCREEN_ROWS):
+            part = closest[block]
+            near = column_sum_of_squares(points.columns[:, block], c)
+            np.minimum(part, near, out=part)
     else:
         closest[rows] = np.minimum(closest[rows], sq_dists_to(points, c, rows))
 
