@@ -70,6 +70,7 @@ from functools import partial
 import numpy as np
 
 from ._blocks import (
+    PIECE_ROWS,
     largest_magnitude,
     nearest_blocks,
     power_of_two_exponent,
@@ -416,10 +417,6 @@ def inertia(X, centers, labels, *, per_cluster=False, sample_weight=None):
     return check_representable(scale_back(J, -2 * e), "X", "the inertia")
 
 
-#: Rows per block of :func:`inertia_terms` (its temporaries stay small).
-INERTIA_ROWS = 2**15
-
-
 def inertia_terms(X, centers, labels, sample_weight=None, exponent=None):
     r"""``(terms, e)``: :math:`w_i \lVert x_i - c_{\ell_i} \rVert^2` in units of ``2**-2e``.
 
@@ -436,7 +433,7 @@ def inertia_terms(X, centers, labels, sample_weight=None, exponent=None):
             X = times_power_of_two(X, e)
             centers = times_power_of_two(centers, e)
     terms = np.empty(len(X))
-    for block in row_blocks(len(X), INERTIA_ROWS):  # small temporaries
+    for block in row_blocks(len(X), PIECE_ROWS):  # small temporaries
         diff = np.take(centers, labels[block], axis=0)  # c_l for every point
         np.subtract(X[block], diff, out=diff)  # x - c_l, in place
         terms[block] = sq_norms(diff)  # ||x_i - c_l||^2

@@ -52,7 +52,12 @@ import numpy as np
 
 import dask
 
-from ._blocks import power_of_two_exponent, sq_norms, times_power_of_two
+from ._blocks import (
+    PIECE_ROWS,  # rows of a chunk a worker works on at a time
+    power_of_two_exponent,
+    sq_norms,
+    times_power_of_two,
+)
 from ._kernels.screen import prepare, screened_labels
 from ._kernels.sums import cluster_sums, feature_rows
 from ._lloyd import KMeansResult, means, warn_if_few_clusters
@@ -76,9 +81,6 @@ __all__ = ["from_npy", "lloyd", "kmeans", "kmeans_parallel", "DaskData"]
 
 #: Rows per chunk that :func:`from_npy` uses by default (8 MiB of float32 at d = 8).
 CHUNK_ROWS = 262_144
-
-#: Rows of a chunk a worker works on at a time (2 MiB of float64 at d = 8).
-PIECE_ROWS = 32_768
 
 
 # ---------------------------------------------------------------------------

@@ -66,7 +66,7 @@ faults), and differences at the points that the new centre takes over.
 Small sums use numpy's own loops rather than BLAS, whose threads would
 have to wake for little work. Memory: one copy of the data by columns,
 ``n L`` bytes of flags, a few ``(n,)`` vectors and blocks of at most
-:data:`SCREEN_ROWS` points (and :data:`kmlib._blocks.WORKING_MEMORY_BYTES`);
+:data:`kmlib._blocks.PIECE_ROWS` points (and :data:`kmlib._blocks.WORKING_MEMORY_BYTES`);
 never an ``(L, n, d)`` array. Fresh memory costs page faults on first touch,
 several microseconds per page on the machine this was measured on, so the
 kernel keeps what it allocates small: its buffers are reused (and
@@ -81,7 +81,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._blocks import block_rows, row_blocks
+from .._blocks import PIECE_ROWS, block_rows, row_blocks
 
 __all__ = ["Points", "prepare_points", "sq_dists_to", "best_candidate"]
 
@@ -94,15 +94,10 @@ SAFETY = 2.0
 #: Rows per block when the data are copied by columns.
 TRANSPOSE_ROWS = 4096
 
-#: Points per block of the screen, at most: its work array (``L`` by this,
-#: float64) stays small beside the data, so that it comes from memory the
-#: allocator keeps rather than from fresh pages.
-SCREEN_ROWS = 2**15
-
 #: From this many features a point's row is a cache line or more, and a
 #: few points are gathered faster as whole rows than from every column
-#: (measured: 12 % less time for the whole seeding at 16 features; at 2 and
-#: 3 features, 5 and 17 % more).
+#: (measured: 7-13 % less time for the whole seeding at 16 features; at 2
+#: and 3 features, 5 and 17 % more).
 WHOLE_ROWS = 8
 
 #: Below ``n * L * (d + 2)`` of this, the readable step itself is faster than the screen.
@@ -240,7 +235,7 @@ def screen(points: Points, C, closest, weights):
     coefficients[:, d + 1] = 1.0
     far = np.empty((m, n), dtype=bool)
     savings, potential = np.zeros(m), 0.0
-    rows = min(block_rows(n, m + 1), SCREEN_ROWS)
+    rows = min(block_rows(n, m + 1), PIECE_ROWS)
     gap_buffer = buffer(points, "gap", m * rows)
     for block in row_blocks(n, rows):
         size = block.stop - block.start
@@ -314,7 +309,7 @@ def update_closest(points: Points, c, closest, far_row) -> None:
     rows = np.flatnonzero(~far_row)
     if len(rows) > len(closest) // 4:
         c = np.asarray(c, dtype=np.float64)
-        for block in row_blocks(len(closest), SCREEN_ROWS):
+        for block in row_blocks(len(closest), PIECE_ROWS):
             part = closest[block]
             near = column_sum_of_squares(points.columns[:, block], c)
             np.minimum(part, near, out=part)
