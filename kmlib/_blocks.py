@@ -228,14 +228,20 @@ def unit_frame(X: np.ndarray, C: np.ndarray | None = None) -> Frame:
     """
     arrays = (X,) if C is None else (X, C)
     ref = shift_for(arrays[-1])
-    half = 0.0  # half the largest |a - ref|, which cannot overflow
+    largest = 0.0  # the largest |a - ref|: inf if that overflows
+    half = 0.0  # half of it, which cannot overflow (but underflows to 0 at 2**-1074)
     for A in arrays:
         if not ref.any():  # no shift: the largest |a|, fast
-            half = max(half, largest_magnitude(A) / 2)
+            largest = max(largest, largest_magnitude(A))
             continue
         for extreme in (A.min(axis=0), A.max(axis=0)):
+            with np.errstate(over="ignore"):
+                largest = max(largest, largest_magnitude(extreme - ref))
             half = max(half, largest_magnitude(extreme / 2 - ref / 2))
-    e = power_of_two_exponent(half) - 1
+    if np.isfinite(largest):
+        e = power_of_two_exponent(largest)
+    else:
+        e = power_of_two_exponent(half) - 1
     return Frame(ref, e if abs(e) > SAFE_EXPONENT else 0)
 
 

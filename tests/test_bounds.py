@@ -136,6 +136,23 @@ def test_a_far_away_centre_makes_the_step_exact_and_forget_its_bounds():
     np.testing.assert_array_equal(step(C), exact(X, C))
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("tiny", [1e-300, 5e-324, 1e-160])
+def test_all_zero_data_take_the_scale_of_tiny_centres(tiny):
+    # At the data's scale these centres' squares underflow to 0 and would tie;
+    # the nearest is the one with the smallest norm, centre 1.
+    X = np.zeros((6, 9))
+    C = np.full((3, 9), tiny)
+    C[1, 0] = 0.0
+    points = screen_module.prepare(X)
+    step = BoundedLabels(points)
+    for _ in range(2):
+        np.testing.assert_array_equal(step(C), 1)
+    np.testing.assert_array_equal(screen_module.screened_labels(points, C), 1)
+    np.testing.assert_array_equal(exact(X, C), 1)
+    np.testing.assert_array_equal(kmlib.assign(X, C), 1)  # the readable step agrees
+
+
 def test_one_centre_labels_every_point_zero():
     X = np.random.default_rng(4).normal(size=(50, 9))
     np.testing.assert_array_equal(BoundedLabels(screen_module.prepare(X))(X[:1]), 0)

@@ -134,7 +134,8 @@ class BoundedLabels:
         if k == 1:
             return np.zeros(n, dtype=np.intp)
         if rows is not self.points.rows or not np.abs(centers).max() < 2.0**40:
-            self.centers = None  # single precision could overflow: all exact
+            # rescaled, or single precision could overflow: all exact
+            self.centers = None
             self.labels = np.empty(n, dtype=np.intp)
             exact_blocks(rows, centers, self.labels, every_block(n))
             self.gap[:], self.screened = -np.inf, n

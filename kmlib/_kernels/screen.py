@@ -21,7 +21,9 @@ overflow or underflow. The exponent comes from ``frexp`` and the scaling
 from a multiplication by ``2.0 ** e`` where that is a normal number and
 from ``ldexp`` beyond (subnormal data), so that nothing overflows. A centre so
 far away that its scaled square could overflow (beyond :math:`2^{500}`)
-makes that call rescale to the centres' own size instead.
+makes that call rescale to the centres' own size instead; so do data that
+are all zero, which have no size of their own (tiny centres' squares would
+underflow at the data's scale, 1, and tie).
 
 **The exact stage** computes :math:`\lVert c_j \rVert^2 - 2\, x_i \cdot c_j`
 (``||x_i||^2`` is the same for every centre and is dropped) with one GEMM
@@ -72,6 +74,7 @@ import numpy as np
 
 from .._blocks import (
     WORKING_MEMORY_BYTES,
+    largest_magnitude,
     partial_sq_dists,
     power_of_two_exponent,
     sq_norms,
@@ -134,23 +137,26 @@ class ScreenPoints:
         ``SCREEN_BLOCK`` points, for the rounding bound.
     exponent : int
         The points were multiplied by ``2**exponent``.
+    zero : bool
+        Every coordinate is 0: the points have no scale of their own, and
+        the centres set it (see :func:`on_one_scale`).
     """
 
     rows: np.ndarray
     columns: np.ndarray | None
     block_norms: np.ndarray | None
     exponent: int
+    zero: bool = False
 
 
 def prepare(X: np.ndarray, screen: bool = True) -> ScreenPoints:
     """Prepare validated float64 points ``(n, d)`` for :func:`screened_labels` (or :func:`exact_labels`)."""
     n, d = X.shape
-    exponent = power_of_two_exponent(
-        max(float(X.max(initial=0.0)), -float(X.min(initial=0.0)))
-    )
+    largest = largest_magnitude(X)
+    exponent = power_of_two_exponent(largest)
     rows = X if exponent == 0 else times_power_of_two(X, exponent)
     if not screen:
-        return ScreenPoints(rows, None, None, exponent)
+        return ScreenPoints(rows, None, None, exponent, largest == 0.0)
     columns = np.empty((d + 1, n), dtype=np.float32)
     columns[:-1] = rows.T  # rounded to single precision
     columns[-1] = 1.0
@@ -159,20 +165,27 @@ def prepare(X: np.ndarray, screen: bool = True) -> ScreenPoints:
     for block, start in enumerate(starts):  # no n-long temporary
         x = columns[:-1, start : start + SCREEN_BLOCK]
         block_norms[block] = np.einsum("ij,ij->j", x, x, dtype=np.float64).max()
-    return ScreenPoints(rows, columns, np.sqrt(block_norms), exponent)
+    return ScreenPoints(
+        rows, columns, np.sqrt(block_norms), exponent, largest == 0.0
+    )
 
 
 def on_one_scale(
     points: ScreenPoints, C: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Rows and centres on one power-of-two scale at which nothing overflows."""
+    """Rows and centres on one power-of-two scale at which nothing overflows or underflows.
+
+    The data's scale, unless a centre lies far outside the data, or the
+    data are all zero (then tiny centres' squares would underflow): then
+    the centres' own scale, and the rows returned are a new array.
+    """
     largest = float(np.abs(C).max(initial=0.0))
-    if (
-        largest == 0.0
-        or np.frexp(largest)[1] + points.exponent <= np.frexp(_FAR)[1]
+    if largest == 0.0 or (
+        not points.zero
+        and np.frexp(largest)[1] + points.exponent <= np.frexp(_FAR)[1]
     ):
         return points.rows, np.ldexp(C, points.exponent)
-    exponent = power_of_two_exponent(largest)  # a centre far outside the data
+    exponent = power_of_two_exponent(largest)  # the centres' own scale
     return np.ldexp(points.rows, exponent - points.exponent), np.ldexp(
         C, exponent
     )
@@ -304,9 +317,9 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     rows, centers = on_one_scale(points, C)
     labels = np.empty(n, dtype=np.intp)
     if rows is not points.rows or not np.abs(centers).max() < 2.0**40:
-        exact_blocks(
-            rows, centers, labels, every_block(n)
-        )  # single precision could overflow
+        # rescaled (a far centre, or all-zero data), or single precision
+        # could overflow: all exact
+        exact_blocks(rows, centers, labels, every_block(n))
         return labels
     A, weights = screen_matrix(centers)
     c_max_sq = sq_norms(centers).max()
