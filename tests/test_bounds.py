@@ -233,5 +233,27 @@ def test_exact_ties_still_go_to_their_whole_blocks(exact_block_calls):
 def test_settle_gives_the_exact_labels_of_any_rows(X, C, data):
     rows = np.unique(data.draw(st.lists(st.integers(0, len(X) - 1), min_size=1)))
     labels = np.full(len(X), -1)
-    screen_module.settle(X, C, labels, np.asarray(rows))
+    # on the one scale its callers give it (tiny data such as 7e-245 would
+    # otherwise have squares that underflow: Hypothesis found two)
+    scaled, centres = screen_module.on_one_scale(screen_module.prepare(X, screen=False), C)
+    screen_module.settle(scaled, centres, labels, np.asarray(rows))
     np.testing.assert_array_equal(labels[rows], exact(X, C)[rows])
+
+
+@pytest.mark.parametrize(
+    ("X", "C"),
+    [  # found by Hypothesis: squares that underflow at the data's own scale
+        (
+            np.full((1, 3), 6.86050476e-245),
+            [[0.0, 6.86050476e-245, 6.86050476e-245], [6.86050476e-245] * 3],
+        ),
+        (np.zeros((1, 3)), [[2.76235875e-192, 0.0, 0.0], [0.0] * 3]),
+    ],
+)
+def test_settle_on_the_callers_scale_is_exact_for_tiny_data(X, C):
+    C = np.array(C)
+    labels = np.full(1, -1)
+    scaled, centres = screen_module.on_one_scale(screen_module.prepare(X, screen=False), C)
+    screen_module.settle(scaled, centres, labels, np.array([0]))
+    np.testing.assert_array_equal(labels, [1])
+    np.testing.assert_array_equal(exact(X, C), [1])
