@@ -190,6 +190,34 @@ def test_lloyd_animation_loads_nothing_from_the_network(blobs):
     assert "\u25b6" in html  # the play button
 
 
+def test_animate_draws_each_frame_once_with_the_layout_it_fixed(monkeypatch):
+    from matplotlib.figure import Figure
+
+    from kmlib.plot._animation import animate
+
+    draws, sizes = [], []
+    original = Figure.draw
+    monkeypatch.setattr(
+        Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer)
+    )
+
+    def setup(fig, ax):
+        ax.set_title("a long title that tight_layout must make room for")
+        (line,) = ax.plot([0, 1], [0, 0])
+        sizes.append(fig)
+        return lambda i: [line.set_ydata([0, i]) or line]
+
+    html = animate(setup, 4, alt="A rising line", interval=100, figsize=(3, 2), dpi=30)
+    assert html.count("data:image/png;base64") == 4
+    # one draw per frame, not two: a layout engine left on the figure (as
+    # tight_layout leaves one) would lay the figure out again at every savefig
+    assert len(draws) == 4, f"{len(draws)} draws for 4 frames"
+    fig = sizes[0]
+    assert fig.get_layout_engine() is None
+    # the layout tight_layout fixed is kept, not the default margins
+    assert fig.subplotpars.left != plt.rcParams["figure.subplot.left"]
+
+
 def test_animation_html_is_offline_and_has_alt_text():
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation

@@ -106,6 +106,10 @@ def animate(
     try:
         draw = setup(fig, axes)
         fig.tight_layout()
+        # No layout engine from here on: the layout is fixed, and with one
+        # (tight_layout leaves a placeholder) every savefig would first lay
+        # out the whole figure again, doubling the cost of each frame.
+        fig.set_layout_engine(None)
         # Every frame is rendered once, by the writer's savefig; the extra redraw that
         # FuncAnimation asks for after each frame (meant for a screen) is skipped.
         fig.canvas.draw_idle = lambda *args, **kwargs: None
