@@ -176,6 +176,9 @@ def test_on_a_two_process_local_cluster(tmp_path, data):
         expected = kmlib.lloyd(X, C0)
         assert_same_run(kd.lloyd(kd.from_npy(tmp_path / "x.npy", chunks=700), C0), expected)
         assert_same_run(kd.lloyd(da.from_array(X, chunks=1100), C0), expected)
+        # chunks persisted in the workers' memory, as Chapter 7 runs it
+        persisted = client.persist(da.from_array(X, chunks=1100))
+        assert_same_run(kd.lloyd(persisted, C0), expected)
         s = kd.kmeans_parallel(da.from_array(X, chunks=1100), 6, random_state=0)
         assert s.weights.sum() == len(X)
 
