@@ -65,9 +65,11 @@ from .._blocks import sq_norms
 from .screen import (
     SCREEN_BLOCK,
     ScreenPoints,
+    close_calls_everywhere,
     every_block,
     exact_blocks,
     on_one_scale,
+    screen_applies,
     screen_block,
     screen_matrix,
     screen_slack,
@@ -133,8 +135,7 @@ class BoundedLabels:
         n, k = len(rows), len(centers)
         if k == 1:
             return np.zeros(n, dtype=np.intp)
-        if rows is not self.points.rows or not np.abs(centers).max() < 2.0**40:
-            # rescaled, or single precision could overflow: all exact
+        if not screen_applies(self.points, rows, centers):
             self.centers = None
             self.labels = np.empty(n, dtype=np.intp)
             exact_blocks(rows, centers, self.labels, every_block(n))
@@ -182,9 +183,11 @@ class BoundedLabels:
                 index = which = candidates[start:stop]
             close = which[self.refresh(A, weights, slack, S, index)]
             undecided.append(close)
-            if candidates is None and start == 0 and close.size > stop / 4:
-                # Close calls everywhere (many features, clusters that overlap
-                # heavily): the screen would only add to the exact search.
+            if (
+                candidates is None
+                and start == 0
+                and close_calls_everywhere(close, stop)
+            ):
                 self.gap[:] = -np.inf
                 every = every_block(n)
                 exact_blocks(self.points.rows, centers, self.labels, every)

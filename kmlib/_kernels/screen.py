@@ -95,6 +95,8 @@ __all__ = [
     "exact_blocks",
     "every_block",
     "on_one_scale",
+    "screen_applies",
+    "close_calls_everywhere",
     "U32",
     "TINY32",
 ]
@@ -307,6 +309,26 @@ def screen_block(A, weights, slack, columns, labels):
     return D, threshold, near, close
 
 
+def screen_applies(points: ScreenPoints, rows, centers) -> bool:
+    """Whether the single-precision screen may decide this call.
+
+    ``rows, centers`` come from :func:`on_one_scale`. Not when it rescaled
+    (a far centre, or all-zero data), nor when a scaled centre beyond
+    :math:`2^{40}` could overflow single precision: then the whole step is
+    exact.
+    """
+    return rows is points.rows and bool(np.abs(centers).max() < 2.0**40)
+
+
+def close_calls_everywhere(close: np.ndarray, screened: int) -> bool:
+    """Whether more than a quarter of the first ``screened`` points are close calls.
+
+    Then the clusters overlap heavily (or there are many features), and the
+    screen would only add to the exact search: the whole step is exact.
+    """
+    return close.size > screened / 4
+
+
 def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     """The labels of :func:`exact_labels` (ties included), screened in single precision.
 
@@ -316,9 +338,7 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
     n = points.rows.shape[0]
     rows, centers = on_one_scale(points, C)
     labels = np.empty(n, dtype=np.intp)
-    if rows is not points.rows or not np.abs(centers).max() < 2.0**40:
-        # rescaled (a far centre, or all-zero data), or single precision
-        # could overflow: all exact
+    if not screen_applies(points, rows, centers):
         exact_blocks(rows, centers, labels, every_block(n))
         return labels
     A, weights = screen_matrix(centers)
@@ -331,9 +351,7 @@ def screened_labels(points: ScreenPoints, C: np.ndarray) -> np.ndarray:
         columns, out = points.columns[:, start:stop], labels[start:stop]
         close = screen_block(A, weights, slack[block], columns, out)[3]
         undecided.append(start + close)
-        if start == 0 and close.size > stop / 4:
-            # Close calls everywhere (many features, clusters that overlap
-            # heavily): the screen would only add to the exact search.
+        if start == 0 and close_calls_everywhere(close, stop):
             exact_blocks(rows, centers, labels, every_block(n))
             return labels
     settle(rows, centers, labels, np.concatenate(undecided))
