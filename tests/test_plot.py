@@ -195,7 +195,7 @@ def test_animate_draws_each_frame_once_with_the_layout_it_fixed(monkeypatch):
 
     from kmlib.plot._animation import animate
 
-    draws, sizes = [], []
+    draws, figures = [], []
     original = Figure.draw
     monkeypatch.setattr(
         Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer)
@@ -204,7 +204,7 @@ def test_animate_draws_each_frame_once_with_the_layout_it_fixed(monkeypatch):
     def setup(fig, ax):
         ax.set_title("a long title that tight_layout must make room for")
         (line,) = ax.plot([0, 1], [0, 0])
-        sizes.append(fig)
+        figures.append(fig)
         return lambda i: [line.set_ydata([0, i]) or line]
 
     html = animate(setup, 4, alt="A rising line", interval=100, figsize=(3, 2), dpi=30)
@@ -212,7 +212,7 @@ def test_animate_draws_each_frame_once_with_the_layout_it_fixed(monkeypatch):
     # one draw per frame, not two: a layout engine left on the figure (as
     # tight_layout leaves one) would lay the figure out again at every savefig
     assert len(draws) == 4, f"{len(draws)} draws for 4 frames"
-    fig = sizes[0]
+    fig = figures[0]
     assert fig.get_layout_engine() is None
     # the layout tight_layout fixed is kept, not the default margins
     assert fig.subplotpars.left != plt.rcParams["figure.subplot.left"]
